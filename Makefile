@@ -1,0 +1,98 @@
+# users-grpc: `make run` and `make test` are the two set-up commands (README).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLS_DIR := $(CURDIR)/.tools
+TOOLS_BIN := $(TOOLS_DIR)/bin
+export PATH := $(TOOLS_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# The Go tools build from the Go module proxy into .tools/ (pinned here).
+HELM_VERSION := v3.22.0
+GRPCURL_VERSION := v1.9.3
+GRPC_HEALTH_PROBE_VERSION := v0.4.62
+GHZ_VERSION := v0.120.0
+GO_INSTALL := GOBIN=$(TOOLS_BIN) GOFLAGS=-mod=mod CGO_ENABLED=0 go install
+
+ADDRESS ?= 0.0.0.0:8000
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: install
+install: node_modules/.installed ## install npm dependencies (npm ci)
+
+$(TOOLS_BIN)/helm-$(HELM_VERSION):
+	$(GO_INSTALL) helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	@touch $@
+$(TOOLS_BIN)/grpcurl-$(GRPCURL_VERSION):
+	$(GO_INSTALL) github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	@touch $@
+$(TOOLS_BIN)/grpc-health-probe-$(GRPC_HEALTH_PROBE_VERSION):
+	$(GO_INSTALL) github.com/grpc-ecosystem/grpc-health-probe@$(GRPC_HEALTH_PROBE_VERSION)
+	@touch $@
+$(TOOLS_BIN)/ghz-$(GHZ_VERSION):
+	$(GO_INSTALL) github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION)
+	@touch $@
+
+.PHONY: tools
+tools: $(TOOLS_BIN)/helm-$(HELM_VERSION) $(TOOLS_BIN)/grpcurl-$(GRPCURL_VERSION) $(TOOLS_BIN)/grpc-health-probe-$(GRPC_HEALTH_PROBE_VERSION) ## build the pinned Go tools into .tools/bin
+
+.PHONY: gen
+gen: install ## regenerate gen/ from proto/ (ts-proto stubs and the reflection descriptor set)
+	buf generate
+	buf build --as-file-descriptor-set -o - | node scripts/embed-descriptor-set.js gen/descriptor_set.ts
+
+.PHONY: check-gen
+check-gen: gen ## fail when gen/ is not what proto/ generates
+	@git diff --exit-code --stat -- gen/ || { echo "gen/ is out of date: run 'make gen' and commit it"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen/)" || { git status --porcelain -- gen/; echo "gen/ has files git does not know: run 'make gen' and commit them"; exit 1; }
+
+.PHONY: buf-lint
+buf-lint: install ## lint the proto files
+	buf lint
+
+.PHONY: breaking
+breaking: install ## check proto/ against the v1 contract image
+	buf breaking --against proto/images/user-v1.binpb
+
+.PHONY: typecheck
+typecheck: install ## tsc --noEmit over src, gen, test
+	tsc --noEmit -p .
+
+.PHONY: lint
+lint: install ## eslint
+	eslint --max-warnings=0 .
+
+.PHONY: build
+build: install ## bundle dist/users-server.js and dist/users-cli.js
+	node scripts/build.js
+	chmod +x dist/users-server.js dist/users-cli.js
+
+.PHONY: jest
+jest: install build tools ## run the jest suites (unit, gRPC, end-to-end, chart)
+	jest --ci
+
+.PHONY: helm-lint
+helm-lint: tools ## helm lint --strict, default values and every feature on
+	helm lint --strict charts/users-grpc
+	helm lint --strict charts/users-grpc -f charts/users-grpc/ci/all-features-values.yaml
+
+.PHONY: test
+test: buf-lint breaking check-gen typecheck lint helm-lint jest ## every check, from a fresh clone
+
+.PHONY: run
+run: build ## build and start the server with the sample users on port 8000
+	node dist/users-server.js --address=$(ADDRESS)
+
+.PHONY: bench
+bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server with ghz (see bench/README.md)
+	bash bench/run.sh
+
+.PHONY: clean
+clean: ## remove build outputs and tools
+	rm -rf dist .tools

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { UserRepository } from '../repository/user-repository';
+import { LIMITS } from './limits';
+import { conflict, invalid, notFound, success, type Outcome } from './result';
+import { foldForSearch } from './text-folding';
+import type { NewUser, User } from './user';
+import { validateNewUser } from './user-validation';
+
+export interface AgeRange {
+  from: number;
+  toIncluded: number;
+}
+
+/** The domain rules of the directory: validation, normalisation and ordering. */
+export class UserService {
+  constructor(
+    private readonly repository: UserRepository,
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  async create(input: NewUser | undefined): Promise<Outcome<User>> {
+    if (!input) return invalid('user is required');
+    const user = normalise(input);
+    const problem = validateNewUser(user);
+    if (problem) return invalid(problem);
+    const stored = { ...user, id: user.id || this.newId() };
+    const result = await this.repository.insert(stored);
+    if (!result.inserted) {
+      return conflict(result.reason === 'email-taken' ? 'email already exists' : `id ${stored.id} already exists`);
+    }
+    return success(stored);
+  }
+
+  async getByEmail(rawEmail: string): Promise<Outcome<User>> {
+    const email = rawEmail.trim();
+    if (email === '') return invalid('email cannot be empty');
+    const user = await this.repository.findByEmail(email);
+    return user ? success(user) : notFound(`the email ${email} cannot be found`);
+  }
+
+  async list(): Promise<Outcome<User[]>> {
+    return success(sortByEmail(await this.repository.list()));
+  }
+
+  async searchName(rawQuery: string): Promise<Outcome<User[]>> {
+    const query = foldForSearch(rawQuery.trim());
+    if (query === '') return invalid('name query cannot be empty');
+    if ([...query].length > LIMITS.nameQueryLength) {
+      return invalid(`name query must be at most ${LIMITS.nameQueryLength} characters`);
+    }
+    return success(sortByEmail(await this.repository.searchName(query)));
+  }
+
+  async searchAge(range: AgeRange | undefined): Promise<Outcome<User[]>> {
+    if (!range) return invalid('ageRange is required');
+    if (range.from > range.toIncluded) {
+      return invalid(`ageRange.from (${range.from}) must not be greater than ageRange.to_included (${range.toIncluded})`);
+    }
+    const users = await this.repository.searchAge(range.from, range.toIncluded);
+    return success(users.sort((a, b) => a.age - b.age || compareEmails(a, b)));
+  }
+
+  async count(): Promise<number> {
+    return this.repository.count();
+  }
+}
+
+/** Surrounding white space is never meaningful in a field: it is trimmed before validation. */
+function normalise(user: NewUser): NewUser {
+  return {
+    id: user.id.trim(),
+    age: user.age,
+    firstName: user.firstName.trim(),
+    lastName: user.lastName.trim(),
+    email: user.email.trim(),
+    phone: user.phone.trim(),
+    address: user.address.trim(),
+  };
+}
+
+// Plain code-unit order on the lower-cased email: stable across locales and
+// identical to what a database with a "C" collation returns.
+function compareEmails(a: User, b: User): number {
+  const x = a.email.toLowerCase();
+  const y = b.email.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
+}
+
+function sortByEmail(users: User[]): User[] {
+  return users.sort(compareEmails);
+}
+

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import type { User } from '../domain/user';
+
+/** Thrown when a samples file cannot be used; the message is one line naming the file. */
+export class SamplesFileError extends Error {}
+
+const FIELDS = { id: 'string', age: 'number', firstName: 'string', lastName: 'string', email: 'string', phone: 'string', address: 'string' } as const;
+
+/**
+ * Reads a JSON array in the Go users-grpc sample format:
+ * [{"id","age","firstName","lastName","email","phone","address"}, ...].
+ * Checks the shape here; domain rules are checked when the users are created.
+ */
+export async function readSampleUsersFile(path: string): Promise<User[]> {
+  const fail = (problem: string): never => {
+    throw new SamplesFileError(`samples file ${path}: ${problem}`);
+  };
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    fail(`invalid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(data)) return fail('expected a JSON array of users');
+  return data.map((entry: unknown, index) => {
+    const at = `entry ${index}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${at}: expected an object`);
+    const record = entry as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!(key in FIELDS)) fail(`${at}: unknown field "${key}"`);
+    }
+    for (const [key, type] of Object.entries(FIELDS)) {
+      const value = record[key];
+      // Missing text fields mean empty, as in protobuf; email is checked later.
+      if (value !== undefined && typeof value !== type) fail(`${at}: field "${key}" must be a ${type}`);
+    }
+    return {
+      id: (record.id as string | undefined) ?? '',
+      age: (record.age as number | undefined) ?? 0,
+      firstName: (record.firstName as string | undefined) ?? '',
+      lastName: (record.lastName as string | undefined) ?? '',
+      email: (record.email as string | undefined) ?? '',
+      phone: (record.phone as string | undefined) ?? '',
+      address: (record.address as string | undefined) ?? '',
+    };
+  });
+}

@@ -1,0 +1,64 @@
+import { buildInfo } from '../shared/build-info';
+import { ConfigError } from '../shared/config-error';
+import { createLogger } from '../shared/logger';
+import { SamplesFileError } from '../samples/sample-users-file';
+import { parseServerConfig } from './config';
+import { startUsersServer } from './users-server';
+
+const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseServerConfig(process.argv.slice(2), process.env, buildInfo.version);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`users-server: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+
+  let server;
+  try {
+    server = await startUsersServer(config, logger);
+  } catch (error) {
+    const message = error instanceof SamplesFileError ? error.message : `cannot start: ${(error as Error).message}`;
+    process.stderr.write(`users-server: ${message}\n`);
+    logger.debug('start-up failure', { error: (error as Error).stack });
+    process.exit(1);
+  }
+  logger.info('users-server started', {
+    address: config.address,
+    port: server.port,
+    tls: config.tls ? (config.tls.clientCa ? 'mtls' : 'tls') : 'off',
+    metrics: config.metricsAddress ?? 'off',
+    version: buildInfo.version,
+    commit: buildInfo.commit,
+  });
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn('second signal: exiting now', { signal });
+      server.forceShutdown();
+      process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
+    }
+    signalled = true;
+    logger.info('shutting down gracefully', { signal, grace_period_ms: config.gracePeriodMs });
+    server.shutdown().then(
+      () => {
+        logger.info('users-server stopped');
+        // Exit now rather than wait for stray handles; stdout is synchronous for pipes and files.
+        process.exit(0);
+      },
+      (error: Error) => {
+        logger.error('shutdown failed', { error: error.stack });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+void main();

@@ -1,0 +1,40 @@
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import { Status_StatusCode } from '../../../gen/user/user';
+import type { Logger } from '../../shared/logger';
+
+const USER_SERVICE_PREFIX = '/user.UserService/';
+
+/**
+ * One log line per finished call: method, gRPC code, application status code
+ * and duration. Health probes and reflection log at debug level so that
+ * Kubernetes probing does not drown the calls that matter.
+ */
+export function callLoggingMiddleware(logger: Logger): ServerMiddleware {
+  return async function* logCalls(call, context) {
+    const started = process.hrtime.bigint();
+    const level = call.method.path.startsWith(USER_SERVICE_PREFIX) ? 'info' : 'debug';
+    const finish = (grpcCode: Status, statusCode?: string) => {
+      if (!logger.isLevelEnabled(level)) return;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.log(level, 'call', {
+        method: call.method.path,
+        grpc_code: Status[grpcCode],
+        ...(statusCode !== undefined && { status: statusCode }),
+        duration_ms: Math.round(durationMs * 1000) / 1000,
+      });
+    };
+    try {
+      const response = yield* call.next(call.request, context);
+      finish(Status.OK, applicationStatus(response));
+      return response;
+    } catch (error) {
+      finish(error instanceof ServerError ? error.code : context.signal.aborted ? Status.CANCELLED : Status.UNKNOWN);
+      throw error;
+    }
+  };
+}
+
+function applicationStatus(response: unknown): string | undefined {
+  const status = (response as { status?: { code?: Status_StatusCode } } | undefined)?.status;
+  return status?.code === undefined ? undefined : Status_StatusCode[status.code];
+}

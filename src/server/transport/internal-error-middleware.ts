@@ -1,0 +1,22 @@
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import type { Logger } from '../../shared/logger';
+
+/**
+ * Turns unexpected exceptions into INTERNAL with a generic message: the
+ * details (stack, cause) go to the server log only, never to clients.
+ */
+export function internalErrorMiddleware(logger: Logger): ServerMiddleware {
+  return async function* internalErrors(call, context) {
+    try {
+      return yield* call.next(call.request, context);
+    } catch (error) {
+      if (error instanceof ServerError || context.signal.aborted) throw error;
+      logger.error('unexpected error in call', { method: call.method.path, error: errorDetail(error) });
+      throw new ServerError(Status.INTERNAL, 'internal error');
+    }
+  };
+}
+
+function errorDetail(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

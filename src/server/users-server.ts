@@ -1,0 +1,97 @@
+import { createServer } from 'nice-grpc';
+import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
+import { HealthDefinition, HealthServiceImpl } from 'nice-grpc-server-health';
+import { UserServiceDefinition } from '../../gen/user/user';
+import { UserService } from '../domain/user-service';
+import { MemoryUserRepository } from '../repository/memory-user-repository';
+import type { UserRepository } from '../repository/user-repository';
+import { builtinSampleUsers } from '../samples/builtin-sample-users';
+import { loadSampleUsers } from '../samples/load-sample-users';
+import { readSampleUsersFile } from '../samples/sample-users-file';
+import type { Logger } from '../shared/logger';
+import type { ServerConfig } from './config';
+import { serverCredentials } from './credentials';
+import { ServingHealth } from './health';
+import { createMetricsRegistry, startMetricsListener } from './metrics';
+import { reflectionService, ServerReflectionService } from './reflection';
+import { callLoggingMiddleware } from './transport/call-logging-middleware';
+import { internalErrorMiddleware } from './transport/internal-error-middleware';
+import { createTerminator } from './transport/terminator-middleware';
+import { userHandlers } from './transport/user-handlers';
+
+export interface RunningServer {
+  /** The bound gRPC port (useful with port 0). */
+  port: number;
+  /** The bound metrics port, when metrics are enabled. */
+  metricsPort?: number;
+  /**
+   * Graceful stop: NOT_SERVING, no new calls, in-flight calls finish within
+   * the grace period (then they are cut), health Watch streams end at once.
+   */
+  shutdown(): Promise<void>;
+  /** Immediate stop, for a second signal. */
+  forceShutdown(): void;
+}
+
+/** Wires repository → service → transport, loads samples, and listens. */
+export async function startUsersServer(
+  config: ServerConfig,
+  logger: Logger,
+  repository: UserRepository = new MemoryUserRepository(),
+): Promise<RunningServer> {
+  const service = new UserService(repository);
+  await loadSamples(config, service, logger);
+
+  const health = new ServingHealth();
+  const terminator = createTerminator();
+  const server = createServer()
+    .use(prometheusServerMiddleware())
+    .use(callLoggingMiddleware(logger))
+    .use(internalErrorMiddleware(logger))
+    .use(terminator.middleware);
+  server.add(UserServiceDefinition, userHandlers(service));
+  server.add(HealthDefinition, HealthServiceImpl(health.state));
+  if (config.reflection) {
+    server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));
+  }
+
+  const port = await server.listen(config.address, serverCredentials(config.tls));
+  const metrics = config.metricsAddress
+    ? await startMetricsListener(config.metricsAddress, createMetricsRegistry(() => service.count()))
+    : undefined;
+  health.serving();
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    health.notServing();
+    terminator.terminate();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.gracePeriodMs);
+    });
+    const result = await Promise.race([server.shutdown().then(() => 'drained' as const), graceOver]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      logger.warn('grace period over: cutting the calls still in flight', { grace_period_ms: config.gracePeriodMs });
+      server.forceShutdown();
+    }
+    await metrics?.close();
+    await repository.close();
+  };
+
+  return {
+    port,
+    metricsPort: metrics?.port,
+    shutdown: () => (stopping ??= stop()),
+    forceShutdown: () => server.forceShutdown(),
+  };
+}
+
+async function loadSamples(config: ServerConfig, service: UserService, logger: Logger): Promise<void> {
+  if (!config.samples) return;
+  const [users, source] = config.samplesFile
+    ? [await readSampleUsersFile(config.samplesFile), `samples file ${config.samplesFile}`]
+    : [builtinSampleUsers(), 'built-in sample users'];
+  const count = await loadSampleUsers(service, users, source);
+  logger.info('sample users loaded', { count, source });
+}

@@ -1,0 +1,44 @@
+import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
+import { type ServerConfig } from '../../src/server/config';
+import { startUsersServer, type RunningServer } from '../../src/server/users-server';
+import type { UserRepository } from '../../src/repository/user-repository';
+import { memoryLogger } from './silent-logger';
+
+export const TEST_SERVER_CONFIG: ServerConfig = {
+  address: '127.0.0.1:0',
+  logFormat: 'json',
+  logLevel: 'debug',
+  reflection: true,
+  samples: false,
+  gracePeriodMs: 5000,
+  metricsAddress: undefined,
+};
+
+export interface InProcessServer {
+  server: RunningServer;
+  address: string;
+  channel: Channel;
+  client: UserServiceClient;
+  logger: ReturnType<typeof memoryLogger>;
+  stop(): Promise<void>;
+}
+
+/** Starts users-server in this process on a free port, with a real nice-grpc client. */
+export async function startInProcessServer(overrides: Partial<ServerConfig> = {}, repository?: UserRepository): Promise<InProcessServer> {
+  const logger = memoryLogger();
+  const server = await startUsersServer({ ...TEST_SERVER_CONFIG, ...overrides }, logger, repository);
+  const address = `127.0.0.1:${server.port}`;
+  const channel = createChannel(address);
+  return {
+    server,
+    address,
+    channel,
+    client: createClient(UserServiceDefinition, channel),
+    logger,
+    async stop() {
+      channel.close();
+      await server.shutdown();
+    },
+  };
+}

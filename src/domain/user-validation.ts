@@ -3,14 +3,15 @@ import type { NewUser } from './user';
 
 // Deliberately permissive (local@domain.tld, no spaces): the real check of an
 // address is delivering to it, and rejecting valid exotic addresses is worse.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// Control characters are never part of an address.
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
 const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
 /** Returns a one-line message naming the first invalid field, or undefined. */
 export function validateNewUser(user: NewUser): string | undefined {
   if (user.id !== '') {
     if (user.id.length > LIMITS.idLength) return `user.id must be at most ${LIMITS.idLength} characters`;
-    if (!ID_PATTERN.test(user.id)) return `user.id "${user.id}" may only contain letters, digits, '.', '_', ':' and '-'`;
+    if (!ID_PATTERN.test(user.id)) return `user.id ${quote(user.id)} may only contain letters, digits, '.', '_', ':' and '-'`;
   }
   const emailProblem = validateEmail(user.email, 'user.email');
   if (emailProblem) return emailProblem;
@@ -28,7 +29,7 @@ export function validateNewUser(user: NewUser): string | undefined {
 export function validateEmail(email: string, field: string): string | undefined {
   if (email === '') return `${field} cannot be empty`;
   if (email.length > LIMITS.emailLength) return `${field} must be at most ${LIMITS.emailLength} characters`;
-  if (!EMAIL_PATTERN.test(email)) return `${field} "${email}" is not a valid email address`;
+  if (!EMAIL_PATTERN.test(email)) return `${field} ${quote(email)} is not a valid email address`;
   return undefined;
 }
 
@@ -36,6 +37,11 @@ function checkLength(field: string, value: string, max: number): string | undefi
   if (hasControlCharacters(value)) return `${field} must not contain control characters`;
   // Count code points, not UTF-16 units, so that limits mean characters.
   return [...value].length > max ? `${field} must be at most ${max} characters` : undefined;
+}
+
+/** Quotes a value for a message, escaping control characters so that the message stays one line. */
+function quote(value: string): string {
+  return JSON.stringify(value);
 }
 
 function hasControlCharacters(value: string): boolean {

@@ -4,8 +4,17 @@
  * letters into base letter + combining mark; the marks are then dropped.
  */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase('und');
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLocaleLowerCase('und')
+    .replace(UNSPLIT_LETTERS, (letter) => UNSPLIT_FOLDS[letter]);
 }
+
+// Letters that NFKD does not split (so `lukasz` would miss `Łukasz`), folded
+// as PostgreSQL's unaccent folds them.
+const UNSPLIT_FOLDS: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i', ŧ: 't', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
+const UNSPLIT_LETTERS = new RegExp(`[${Object.keys(UNSPLIT_FOLDS).join('')}]`, 'g');
 
 /** The key under which emails are unique: `Alice@x.io` and `alice@x.io` are one user. */
 export function emailKey(email: string): string {

@@ -42,11 +42,13 @@ export function serverArgsParser(argv: string[], version: string) {
       logfmt: { type: 'string', describe: 'log format: text or json [env: LOG_FORMAT] [default: text]' },
       'log-level': { type: 'string', describe: 'error, warn, info or debug [env: LOG_LEVEL] [default: info]' },
       v: { type: 'boolean', describe: 'verbose: same as --log-level=debug' },
-      reflection: { type: 'boolean', describe: 'serve gRPC reflection [env: REFLECTION] [default: true]' },
+      // Untyped on purpose: yargs reads any value of a boolean flag other than
+      // "true" as false (`--samples=maybe`), so flagBoolean checks it instead.
+      reflection: { describe: 'serve gRPC reflection: true or false [env: REFLECTION] [default: true]' },
       'tls-cert-file': { type: 'string', describe: 'PEM certificate; TLS when given with --tls-key-file [env: TLS_CERT_FILE]' },
       'tls-key-file': { type: 'string', describe: 'PEM private key [env: TLS_KEY_FILE]' },
       'tls-client-ca-file': { type: 'string', describe: 'PEM CA; clients must present a certificate it signed (mTLS) [env: TLS_CLIENT_CA_FILE]' },
-      samples: { type: 'boolean', describe: 'load sample users at start [env: SAMPLES] [default: true]' },
+      samples: { describe: 'load sample users at start: true or false [env: SAMPLES] [default: true]' },
       'samples-file': { type: 'string', describe: 'load sample users from this JSON file (Go users-grpc format) instead of the built-in ones [env: SAMPLES_FILE]' },
       'grace-period': { type: 'string', describe: `time in-flight calls get to finish on SIGTERM, e.g. 10s, 500ms [env: GRACE_PERIOD] [default: ${SERVER_DEFAULTS.gracePeriod}]` },
       'metrics-address': { type: 'string', describe: `host:port of the Prometheus /metrics listener; empty disables it [env: METRICS_ADDRESS] [default: ${SERVER_DEFAULTS.metricsAddress}]` },
@@ -55,7 +57,7 @@ export function serverArgsParser(argv: string[], version: string) {
     .help()
     .alias('h', 'help')
     .strict()
-    .parserConfiguration({ 'camel-case-expansion': false })
+    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false })
     .fail((message, error) => {
       throw error instanceof ConfigError ? error : new ConfigError(`${message ?? error?.message} (see --help)`);
     });
@@ -78,7 +80,9 @@ function resolveServerConfig(args: ServerArgs, env: NodeJS.ProcessEnv): ServerCo
   if (gracePeriodMs === undefined) {
     throw new ConfigError(`invalid ${grace!.source} "${grace!.value}": expected a duration such as 10s, 500ms or 2m`);
   }
-  const metrics = pick(args['metrics-address'], '--metrics-address', env, 'METRICS_ADDRESS');
+  // Unlike other variables, an empty METRICS_ADDRESS means something: disabled, as the empty flag does.
+  const metrics = pick(args['metrics-address'], '--metrics-address', env, 'METRICS_ADDRESS') ??
+    (env.METRICS_ADDRESS === '' ? { value: '', source: 'METRICS_ADDRESS' } : undefined);
   const samplesFile = pick(args['samples-file'], '--samples-file', env, 'SAMPLES_FILE');
   if (samplesFile?.value === '') throw new ConfigError(`invalid ${samplesFile.source}: expected a file path`);
 
@@ -86,9 +90,9 @@ function resolveServerConfig(args: ServerArgs, env: NodeJS.ProcessEnv): ServerCo
     address,
     logFormat: logFormat ? oneOf(logFormat.value, LOG_FORMATS, logFormat.source) : 'text',
     logLevel: logLevel ? oneOf(logLevel.value, LOG_LEVELS, logLevel.source) : 'info',
-    reflection: args.reflection ?? envBoolean(env, 'REFLECTION') ?? true,
+    reflection: flagBoolean(args.reflection, '--reflection') ?? envBoolean(env, 'REFLECTION') ?? true,
     tls: resolveTls(args, env),
-    samples: args.samples ?? envBoolean(env, 'SAMPLES') ?? true,
+    samples: flagBoolean(args.samples, '--samples') ?? envBoolean(env, 'SAMPLES') ?? true,
     samplesFile: samplesFile?.value,
     gracePeriodMs,
     metricsAddress: resolveMetricsAddress(metrics),
@@ -99,6 +103,14 @@ interface Sourced {
   value: string;
   /** `--flag` or the environment variable's name, for error messages. */
   source: string;
+}
+
+/** `--flag`, `--no-flag`, `--flag=false`, `--flag false`; anything else is refused like a bad env value. */
+function flagBoolean(value: unknown, flag: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  const raw = String(value);
+  if (raw === '') throw new ConfigError(`invalid ${flag} "": expected true or false`);
+  return envBoolean({ [flag]: raw }, flag);
 }
 
 function pick(flagValue: string | undefined, flag: string, env: NodeJS.ProcessEnv, envName: string): Sourced | undefined {

@@ -1,5 +1,6 @@
 import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
+import { parseHostPort } from '../shared/host-port';
 import { createLogger } from '../shared/logger';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
@@ -28,10 +29,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info('users-server started', {
-    address: config.address,
+    // Bound ports, not the configured ones, so that port 0 is usable.
+    address: boundAddress(config.address, server.port),
     port: server.port,
     tls: config.tls ? (config.tls.clientCa ? 'mtls' : 'tls') : 'off',
-    metrics: config.metricsAddress ?? 'off',
+    metrics: config.metricsAddress ? boundAddress(config.metricsAddress, server.metricsPort!) : 'off',
     version: buildInfo.version,
     commit: buildInfo.commit,
   });
@@ -59,6 +61,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+function boundAddress(configured: string, port: number): string {
+  return `${parseHostPort(configured)!.host}:${port}`;
 }
 
 void main();

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { parseServerConfig, SERVER_DEFAULTS, type ServerConfig } from '../../src/server/config';
+import { ConfigError } from '../../src/shared/config-error';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+let dir: TempDir;
+let cert: string;
+let key: string;
+let ca: string;
+let notPem: string;
+beforeAll(() => {
+  dir = makeTempDir();
+  cert = dir.write('server.crt', '-----BEGIN CERTIFICATE-----\ncert\n-----END CERTIFICATE-----\n');
+  key = dir.write('server.key', '-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n');
+  ca = dir.write('ca.crt', '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n');
+  notPem = dir.write('not.pem', 'hello\n');
+});
+afterAll(() => dir.cleanup());
+
+const DEFAULTS: ServerConfig = {
+  address: '0.0.0.0:8000',
+  logFormat: 'text',
+  logLevel: 'info',
+  reflection: true,
+  tls: undefined,
+  samples: true,
+  samplesFile: undefined,
+  gracePeriodMs: 10_000,
+  metricsAddress: '0.0.0.0:9402',
+};
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServerConfig(argv, env);
+
+function configError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parse(argv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error(`no ConfigError for ${JSON.stringify(argv)} ${JSON.stringify(env)}`);
+}
+
+test('defaults', () => {
+  expect(parse([])).toEqual(DEFAULTS);
+  expect(SERVER_DEFAULTS).toEqual({ address: '0.0.0.0:8000', metricsAddress: '0.0.0.0:9402', gracePeriod: '10s' });
+});
+
+test('the process environment is not read: only the env given', () => {
+  expect(parse([], {})).toEqual(DEFAULTS);
+});
+
+describe('flags', () => {
+  test.each<[string[], Partial<ServerConfig>]>([
+    [['--address=127.0.0.1:9000'], { address: '127.0.0.1:9000' }],
+    [['--address', '[::1]:9000'], { address: '[::1]:9000' }],
+    [['--address=localhost:0'], { address: 'localhost:0' }],
+    [['--logfmt=json'], { logFormat: 'json' }],
+    [['--logfmt', 'text'], { logFormat: 'text' }],
+    [['--log-level=debug'], { logLevel: 'debug' }],
+    [['--log-level=warn'], { logLevel: 'warn' }],
+    [['--log-level=error'], { logLevel: 'error' }],
+    [['-v'], { logLevel: 'debug' }],
+    [['-v', '--log-level=error'], { logLevel: 'debug' }],
+    [['--reflection=false'], { reflection: false }],
+    [['--reflection', 'false'], { reflection: false }],
+    [['--no-reflection'], { reflection: false }],
+    [['--reflection'], { reflection: true }],
+    [['--reflection=1'], { reflection: true }],
+    [['--samples=false'], { samples: false }],
+    [['--samples=no'], { samples: false }],
+    [['--samples=0'], { samples: false }],
+    [['--no-samples'], { samples: false }],
+    [['--samples'], { samples: true }],
+    [['--samples=TRUE'], { samples: true }],
+    [['--samples-file=/data/users.json'], { samplesFile: '/data/users.json' }],
+    [['--grace-period=500ms'], { gracePeriodMs: 500 }],
+    [['--grace-period=2m'], { gracePeriodMs: 120_000 }],
+    [['--grace-period=0'], { gracePeriodMs: 0 }],
+    [['--grace-period=30'], { gracePeriodMs: 30_000 }],
+    [['--metrics-address=127.0.0.1:9999'], { metricsAddress: '127.0.0.1:9999' }],
+    [['--metrics-address='], { metricsAddress: undefined }],
+    [['--metrics-address', ''], { metricsAddress: undefined }],
+  ])('%j', (argv, expected) => {
+    expect(parse(argv)).toEqual({ ...DEFAULTS, ...expected });
+  });
+
+  test('--tls-cert-file and --tls-key-file: TLS with the files\' contents', () => {
+    expect(parse([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`]).tls).toEqual({ cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined });
+  });
+
+  test('--tls-client-ca-file too: mTLS', () => {
+    expect(parse([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`, `--tls-client-ca-file=${ca}`]).tls).toEqual({
+      cert: readFileSync(cert),
+      key: readFileSync(key),
+      clientCa: readFileSync(ca),
+    });
+  });
+});
+
+describe('environment fallbacks', () => {
+  test.each<[NodeJS.ProcessEnv, Partial<ServerConfig>]>([
+    [{ ADDRESS: '127.0.0.1:7000' }, { address: '127.0.0.1:7000' }],
+    [{ PORT: '9000' }, { address: '0.0.0.0:9000' }],
+    [{ PORT: '0' }, { address: '0.0.0.0:0' }],
+    [{ ADDRESS: '127.0.0.1:7000', PORT: '9000' }, { address: '127.0.0.1:7000' }],
+    [{ LOG_FORMAT: 'json' }, { logFormat: 'json' }],
+    [{ LOG_LEVEL: 'warn' }, { logLevel: 'warn' }],
+    [{ REFLECTION: 'false' }, { reflection: false }],
+    [{ REFLECTION: 'off' }, { reflection: false }],
+    [{ REFLECTION: 'yes' }, { reflection: true }],
+    [{ SAMPLES: 'false' }, { samples: false }],
+    [{ SAMPLES: '0' }, { samples: false }],
+    [{ SAMPLES_FILE: '/data/users.json' }, { samplesFile: '/data/users.json' }],
+    [{ GRACE_PERIOD: '1m30s' }, { gracePeriodMs: 90_000 }],
+    [{ METRICS_ADDRESS: '127.0.0.1:9100' }, { metricsAddress: '127.0.0.1:9100' }],
+    [{ METRICS_ADDRESS: '' }, { metricsAddress: undefined }],
+  ])('%j', (env, expected) => {
+    expect(parse([], env)).toEqual({ ...DEFAULTS, ...expected });
+  });
+
+  test.each(['ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'SAMPLES', 'SAMPLES_FILE', 'GRACE_PERIOD', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE'])(
+    'an empty %s counts as unset',
+    (name) => {
+      expect(parse([], { [name]: '' })).toEqual(DEFAULTS);
+    },
+  );
+
+  test('TLS_CERT_FILE, TLS_KEY_FILE and TLS_CLIENT_CA_FILE', () => {
+    expect(parse([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: key, TLS_CLIENT_CA_FILE: ca }).tls).toEqual({
+      cert: readFileSync(cert),
+      key: readFileSync(key),
+      clientCa: readFileSync(ca),
+    });
+  });
+
+  test('a flag beats its environment variable', () => {
+    const env = {
+      ADDRESS: '127.0.0.1:7000',
+      PORT: '9000',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'error',
+      REFLECTION: 'false',
+      SAMPLES: 'false',
+      SAMPLES_FILE: '/env/users.json',
+      GRACE_PERIOD: '1s',
+      METRICS_ADDRESS: '127.0.0.1:9100',
+      TLS_CERT_FILE: notPem,
+      TLS_KEY_FILE: notPem,
+    };
+    const argv = [
+      '--address=127.0.0.1:8001',
+      '--logfmt=text',
+      '--log-level=debug',
+      '--reflection=true',
+      '--samples=true',
+      '--samples-file=/flag/users.json',
+      '--grace-period=3s',
+      '--metrics-address=',
+      `--tls-cert-file=${cert}`,
+      `--tls-key-file=${key}`,
+    ];
+    expect(parse(argv, env)).toEqual({
+      address: '127.0.0.1:8001',
+      logFormat: 'text',
+      logLevel: 'debug',
+      reflection: true,
+      samples: true,
+      samplesFile: '/flag/users.json',
+      gracePeriodMs: 3000,
+      metricsAddress: undefined,
+      tls: { cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined },
+    });
+  });
+
+  test('--address beats PORT', () => {
+    expect(parse(['--address=127.0.0.1:8001'], { PORT: '9000' }).address).toBe('127.0.0.1:8001');
+  });
+});
+
+describe('bad values: one ConfigError line naming the flag or variable and what is allowed', () => {
+  test.each<[string, string[], NodeJS.ProcessEnv, string]>([
+    ['--address without port', ['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
+    ['--address empty', ['--address='], {}, 'invalid --address "": expected host:port, e.g. 0.0.0.0:8000'],
+    ['--address with a port too big', ['--address=0.0.0.0:70000'], {}, 'invalid --address "0.0.0.0:70000": expected host:port, e.g. 0.0.0.0:8000'],
+    ['ADDRESS', [], { ADDRESS: 'localhost' }, 'invalid ADDRESS "localhost": expected host:port, e.g. 0.0.0.0:8000'],
+    ['PORT not a number', [], { PORT: 'http' }, 'invalid PORT "http": expected a port number from 0 to 65535'],
+    ['PORT too big', [], { PORT: '65536' }, 'invalid PORT "65536": expected a port number from 0 to 65535'],
+    ['PORT negative', [], { PORT: '-1' }, 'invalid PORT "-1": expected a port number from 0 to 65535'],
+    ['--logfmt', ['--logfmt=xml'], {}, 'invalid --logfmt "xml": allowed values are text, json'],
+    ['--logfmt twice', ['--logfmt=json', '--logfmt=text'], {}, 'invalid --logfmt "json,text": allowed values are text, json'],
+    ['LOG_FORMAT', [], { LOG_FORMAT: 'JSON' }, 'invalid LOG_FORMAT "JSON": allowed values are text, json'],
+    ['--log-level', ['--log-level=trace'], {}, 'invalid --log-level "trace": allowed values are error, warn, info, debug'],
+    ['LOG_LEVEL', [], { LOG_LEVEL: 'verbose' }, 'invalid LOG_LEVEL "verbose": allowed values are error, warn, info, debug'],
+    ['--reflection', ['--reflection=maybe'], {}, 'invalid --reflection "maybe": expected true or false'],
+    ['--reflection empty', ['--reflection='], {}, 'invalid --reflection "": expected true or false'],
+    ['REFLECTION', [], { REFLECTION: 'maybe' }, 'invalid REFLECTION "maybe": expected true or false'],
+    ['--samples', ['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
+    ['--samples twice', ['--samples', '--samples'], {}, 'invalid --samples "true,true": expected true or false'],
+    ['SAMPLES', [], { SAMPLES: '2' }, 'invalid SAMPLES "2": expected true or false'],
+    ['--samples-file empty', ['--samples-file='], {}, 'invalid --samples-file: expected a file path'],
+    ['--grace-period', ['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
+    ['--grace-period negative', ['--grace-period=-1s'], {}, 'invalid --grace-period "-1s": expected a duration such as 10s, 500ms or 2m'],
+    ['GRACE_PERIOD', [], { GRACE_PERIOD: '10 seconds' }, 'invalid GRACE_PERIOD "10 seconds": expected a duration such as 10s, 500ms or 2m'],
+    ['--metrics-address', ['--metrics-address=9402'], {}, 'invalid --metrics-address "9402": expected host:port, e.g. 0.0.0.0:8000'],
+    ['METRICS_ADDRESS', [], { METRICS_ADDRESS: ':9402' }, 'invalid METRICS_ADDRESS ":9402": expected host:port, e.g. 0.0.0.0:8000'],
+    ['an unknown flag', ['--port=8000'], {}, 'Unknown argument: port (see --help)'],
+    ['a positional argument', ['serve'], {}, 'Unknown argument: serve (see --help)'],
+    ['two unknown flags', ['--foo', '--bar'], {}, 'Unknown arguments: foo, bar (see --help)'],
+  ])('%s', (_what, argv, env, message) => {
+    expect(configError(argv, env)).toBe(message);
+  });
+
+  test('TLS files', () => {
+    const missing = `${dir.path}/missing.crt`;
+    expect(configError([`--tls-cert-file=${cert}`])).toBe('--tls-cert-file needs --tls-key-file too');
+    expect(configError([`--tls-key-file=${key}`])).toBe('--tls-key-file needs --tls-cert-file too');
+    expect(configError([], { TLS_CERT_FILE: cert })).toBe('TLS_CERT_FILE needs --tls-key-file too');
+    expect(configError([], { TLS_KEY_FILE: key })).toBe('TLS_KEY_FILE needs --tls-cert-file too');
+    expect(configError([`--tls-client-ca-file=${ca}`])).toBe('--tls-client-ca-file needs --tls-cert-file and --tls-key-file');
+    expect(configError([], { TLS_CLIENT_CA_FILE: ca })).toBe('TLS_CLIENT_CA_FILE needs --tls-cert-file and --tls-key-file');
+    expect(configError([`--tls-cert-file=${missing}`, `--tls-key-file=${key}`])).toBe(`invalid --tls-cert-file "${missing}": no such file`);
+    expect(configError([`--tls-cert-file=${cert}`, `--tls-key-file=${missing}`])).toBe(`invalid --tls-key-file "${missing}": no such file`);
+    expect(configError([`--tls-cert-file=${notPem}`, `--tls-key-file=${key}`])).toBe(`invalid --tls-cert-file "${notPem}": not a PEM file`);
+    expect(configError([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`, `--tls-client-ca-file=${notPem}`])).toBe(
+      `invalid --tls-client-ca-file "${notPem}": not a PEM file`,
+    );
+    expect(configError([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: dir.path })).toBe(
+      `invalid TLS_KEY_FILE "${dir.path}": EISDIR: illegal operation on a directory, read`,
+    );
+  });
+});

@@ -1,1 +1,32 @@
-console.log('cli todo');
+import { homedir } from 'node:os';
+import { runCli } from './program';
+
+// grpc-js sets the TLS server name (SNI) to the target host even when it is an
+// IP address, which makes Node print DEP0123 on stderr: harmless, and it would
+// break the one-line errors. Every other warning still shows.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+  if (code === 'DEP0123') return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
+
+// A reader that stops early (`users-cli list | head`) is no error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+void runCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  homeDir: homedir(),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stdout: process.stdout,
+  stderr: process.stderr,
+}).then((code) => {
+  // Exit once the output is flushed rather than when the event loop drains: a
+  // TLS handshake that outlived the deadline would hold the process for
+  // grpc-js's 20 s connect timeout.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+});

@@ -1,0 +1,35 @@
+import { ChannelCredentials, createChannel, createClientFactory, type Channel, type ChannelOptions } from 'nice-grpc';
+import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { HealthDefinition, type HealthClient } from '../../gen/grpc/health/v1/health';
+import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
+import type { ConnectionConfig, TlsConfig } from './config';
+
+/** The clients users-cli calls, over one channel. */
+export interface Connection {
+  users: UserServiceClient;
+  health: HealthClient;
+  close(): void;
+}
+
+/** Opens a channel (plaintext, TLS or mTLS) whose every call has the configured deadline. */
+export function openConnection(config: ConnectionConfig): Connection {
+  const channel: Channel = createChannel(config.address, credentials(config.tls), channelOptions(config.tls));
+  const clients = createClientFactory().use(deadlineMiddleware);
+  const callOptions = { '*': { deadline: config.timeoutMs } };
+  return {
+    users: clients.create(UserServiceDefinition, channel, callOptions),
+    health: clients.create(HealthDefinition, channel, callOptions),
+    close: () => channel.close(),
+  };
+}
+
+function credentials(tls: TlsConfig | undefined): ChannelCredentials {
+  if (!tls) return ChannelCredentials.createInsecure();
+  return ChannelCredentials.createSsl(tls.ca ?? null, tls.clientCert?.key ?? null, tls.clientCert?.cert ?? null);
+}
+
+function channelOptions(tls: TlsConfig | undefined): ChannelOptions {
+  if (!tls?.serverName) return {};
+  // Verify the certificate against this name, and send it as :authority too.
+  return { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName };
+}

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './config-error';
+
+/**
+ * Reads a PEM file named by a flag; `source` (e.g. `--cacert`) names the flag
+ * in the one-line ConfigError that a missing, unreadable or non-PEM file gives.
+ */
+export function readPemFile(file: string, source: string): Buffer {
+  let contents: Buffer;
+  try {
+    contents = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ConfigError(`invalid ${source} "${file}": ${reason}`);
+  }
+  if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${source} "${file}": not a PEM file`);
+  return contents;
+}

@@ -1,24 +1,58 @@
 import { createServer, type Server } from 'node:http';
-import { registry as grpcRegistry } from 'nice-grpc-prometheus';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ServerMiddleware } from 'nice-grpc';
+import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
+import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
 import { parseHostPort } from '../shared/host-port';
 
+const LABELS = ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_path'] as const;
+const LABELS_WITH_CODE = [...LABELS, 'grpc_code'] as const;
+
+export interface ServerMetrics {
+  registry: Registry;
+  /** Counts and times every call of this server into `registry`. */
+  middleware: ServerMiddleware;
+}
+
 /**
- * The Prometheus registry of one server: gRPC request counts and latencies
- * (nice-grpc-prometheus), Node process metrics, and the number of stored users.
+ * The Prometheus metrics of one server: gRPC request counts and latencies
+ * (nice-grpc-prometheus, with the names and buckets of its defaults), Node
+ * process metrics, and the number of stored users. The gRPC metrics are
+ * created here rather than taken from nice-grpc-prometheus's module-wide
+ * registry, which every server of a process would share.
  */
-export function createMetricsRegistry(countUsers: () => Promise<number>): Registry {
-  const own = new Registry();
-  collectDefaultMetrics({ register: own });
+export function createServerMetrics(countUsers: () => Promise<number>): ServerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'users_grpc_stored_users',
     help: 'Number of users in the repository.',
-    registers: [own],
+    registers,
     async collect() {
       this.set(await countUsers());
     },
   });
-  return Registry.merge([own, grpcRegistry]);
+  const counter = (name: string, help: string) => new Counter({ name, help, registers, labelNames: LABELS });
+  const middleware = prometheusServerMiddleware({
+    serverStartedMetric: counter('grpc_server_started_total', 'Total number of RPCs started on the server.'),
+    serverHandledMetric: new Counter({
+      name: 'grpc_server_handled_total',
+      help: 'Total number of RPCs completed on the server, regardless of success or failure.',
+      registers,
+      labelNames: LABELS_WITH_CODE,
+    }),
+    serverStreamMsgReceivedMetric: counter('grpc_server_msg_received_total', 'Total number of RPC stream messages received by the server.'),
+    serverStreamMsgSentMetric: counter('grpc_server_msg_sent_total', 'Total number of gRPC stream messages sent by the server.'),
+    serverHandlingSecondsMetric: new Histogram({
+      name: 'grpc_server_handling_seconds',
+      help: 'Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.',
+      registers,
+      labelNames: LABELS_WITH_CODE,
+      // 1 ms, 4 ms, 16 ms, ... about an hour.
+      buckets: exponentialBuckets(0.001, 4, 12),
+    }),
+  });
+  return { registry, middleware };
 }
 
 /** Serves GET /metrics; resolves with the bound port once listening. */

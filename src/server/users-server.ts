@@ -1,5 +1,4 @@
 import { createServer } from 'nice-grpc';
-import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { HealthDefinition, HealthServiceImpl } from 'nice-grpc-server-health';
 import { UserServiceDefinition } from '../../gen/user/user';
 import { UserService } from '../domain/user-service';
@@ -12,7 +11,7 @@ import type { Logger } from '../shared/logger';
 import type { ServerConfig } from './config';
 import { serverCredentials } from './credentials';
 import { ServingHealth } from './health';
-import { createMetricsRegistry, startMetricsListener } from './metrics';
+import { createServerMetrics, startMetricsListener } from './metrics';
 import { reflectionService, ServerReflectionService } from './reflection';
 import { callLoggingMiddleware } from './transport/call-logging-middleware';
 import { internalErrorMiddleware } from './transport/internal-error-middleware';
@@ -44,8 +43,9 @@ export async function startUsersServer(
 
   const health = new ServingHealth();
   const terminator = createTerminator();
+  const metrics = createServerMetrics(() => service.count());
   const server = createServer()
-    .use(prometheusServerMiddleware())
+    .use(metrics.middleware)
     .use(callLoggingMiddleware(logger))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
@@ -56,9 +56,7 @@ export async function startUsersServer(
   }
 
   const port = await server.listen(config.address, serverCredentials(config.tls));
-  const metrics = config.metricsAddress
-    ? await startMetricsListener(config.metricsAddress, createMetricsRegistry(() => service.count()))
-    : undefined;
+  const metricsListener = config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
   health.serving();
 
   let stopping: Promise<void> | undefined;
@@ -75,13 +73,13 @@ export async function startUsersServer(
       logger.warn('grace period over: cutting the calls still in flight', { grace_period_ms: config.gracePeriodMs });
       server.forceShutdown();
     }
-    await metrics?.close();
+    await metricsListener?.close();
     await repository.close();
   };
 
   return {
     port,
-    metricsPort: metrics?.port,
+    metricsPort: metricsListener?.port,
     shutdown: () => (stopping ??= stop()),
     forceShutdown: () => server.forceShutdown(),
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
 import { conflict, invalid, notFound, success, type Outcome } from './result';
-import { foldForSearch } from './text-folding';
+import { emailKey, foldForSearch } from './text-folding';
 import type { NewUser, User } from './user';
 import { validateNewUser } from './user-validation';
 
@@ -39,7 +39,7 @@ export class UserService {
   }
 
   async list(): Promise<Outcome<User[]>> {
-    return success(sortByEmail(await this.repository.list()));
+    return success(orderUsers(await this.repository.list()));
   }
 
   async searchName(rawQuery: string): Promise<Outcome<User[]>> {
@@ -48,7 +48,7 @@ export class UserService {
     if ([...query].length > LIMITS.nameQueryLength) {
       return invalid(`name query must be at most ${LIMITS.nameQueryLength} characters`);
     }
-    return success(sortByEmail(await this.repository.searchName(query)));
+    return success(orderUsers(await this.repository.searchName(query)));
   }
 
   async searchAge(range: AgeRange | undefined): Promise<Outcome<User[]>> {
@@ -57,7 +57,7 @@ export class UserService {
       return invalid(`ageRange.from (${range.from}) must not be greater than ageRange.to_included (${range.toIncluded})`);
     }
     const users = await this.repository.searchAge(range.from, range.toIncluded);
-    return success(users.sort((a, b) => a.age - b.age || compareEmails(a, b)));
+    return success(orderUsers(users, (user) => user.age));
   }
 
   async count(): Promise<number> {
@@ -78,15 +78,12 @@ function normalise(user: NewUser): NewUser {
   };
 }
 
-// Plain code-unit order on the lower-cased email: stable across locales and
-// identical to what a database with a "C" collation returns.
-function compareEmails(a: User, b: User): number {
-  const x = a.email.toLowerCase();
-  const y = b.email.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
+// Plain code-unit order on the email key: stable across locales and identical
+// to what a database with a "C" collation returns. Keys are computed once per
+// user, not once per comparison: this sort runs on every List.
+function orderUsers(users: User[], rank: (user: User) => number = () => 0): User[] {
+  return users
+    .map((user) => ({ user, rank: rank(user), email: emailKey(user.email) }))
+    .sort((a, b) => a.rank - b.rank || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0))
+    .map((entry) => entry.user);
 }
-
-function sortByEmail(users: User[]): User[] {
-  return users.sort(compareEmails);
-}
-

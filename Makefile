@@ -78,9 +78,9 @@ jest: install build tools ## run the jest suites (unit, gRPC, end-to-end, chart)
 	jest --ci
 
 .PHONY: helm-lint
-helm-lint: tools ## helm lint --strict, default values and every feature on
+helm-lint: tools ## helm lint --strict: default values, then each charts/users-grpc/ci/*-values.yaml
 	helm lint --strict charts/users-grpc
-	helm lint --strict charts/users-grpc -f charts/users-grpc/ci/all-features-values.yaml
+	for values in charts/users-grpc/ci/*-values.yaml; do helm lint --strict charts/users-grpc -f "$$values"; done
 
 .PHONY: test
 test: buf-lint breaking check-gen typecheck lint helm-lint jest ## every check, from a fresh clone

@@ -1,0 +1,168 @@
+{{/* The chart's name, truncated to the 63 characters of a DNS label. */}}
+{{- define "users-grpc.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name: the release name, with the chart name unless it already has it. */}}
+{{- define "users-grpc.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "users-grpc.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "users-grpc.labels" -}}
+helm.sh/chart: {{ include "users-grpc.chart" . }}
+{{ include "users-grpc.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "users-grpc.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "users-grpc.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Labels of the helm test pod; the NetworkPolicy lets it in. */}}
+{{- define "users-grpc.testLabels" -}}
+app.kubernetes.io/name: {{ include "users-grpc.name" . }}-test
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+{{- end }}
+
+{{- define "users-grpc.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "users-grpc.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "users-grpc.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/* More than one pod may run at once. */}}
+{{- define "users-grpc.multiplePods" -}}
+{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
+{{- end }}
+
+{{/*
+Checks across values that the schema cannot express; each fails with one line
+saying what is wrong and what to do.
+*/}}
+{{- define "users-grpc.validate" -}}
+{{- if and (eq .Values.storage.type "memory") (include "users-grpc.multiplePods" .) (not .Values.storage.memory.allowMultipleReplicas) }}
+{{- $what := ternary "autoscaling.enabled is true" (printf "replicaCount is %d" (int .Values.replicaCount)) .Values.autoscaling.enabled }}
+{{- fail (printf "users-grpc: %s, but storage.type is memory: each pod would keep its own users. Run 1 replica until a shared database is configured, or set storage.memory.allowMultipleReplicas=true if clients only read the sample users." $what) }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- fail (printf "users-grpc: autoscaling.minReplicas (%d) is above autoscaling.maxReplicas (%d)." (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.secretName) }}
+{{- fail "users-grpc: tls.enabled needs tls.secretName, the kubernetes.io/tls Secret with tls.crt and tls.key." }}
+{{- end }}
+{{- if and .Values.tls.mtls.enabled (not .Values.tls.enabled) }}
+{{- fail "users-grpc: tls.mtls.enabled needs tls.enabled." }}
+{{- end }}
+{{- if and .Values.tls.mtls.enabled (not .Values.tls.caFromSecret) }}
+{{- fail "users-grpc: tls.mtls.enabled needs tls.caFromSecret: the server verifies client certificates with the Secret's ca.crt." }}
+{{- end }}
+{{- if and .Values.serviceMonitor.enabled (not .Values.metrics.enabled) }}
+{{- fail "users-grpc: serviceMonitor.enabled needs metrics.enabled." }}
+{{- end }}
+{{- end }}
+
+{{/* Where the server's TLS Secret is mounted, and the client certificate's for probes and tests. */}}
+{{- define "users-grpc.tlsDir" -}}/etc/users-grpc/tls{{- end }}
+{{- define "users-grpc.clientTlsDir" -}}/etc/users-grpc/client-tls{{- end }}
+
+{{/* The name clients verify in the server certificate. */}}
+{{- define "users-grpc.tlsServerName" -}}
+{{- .Values.tls.serverName | default (printf "%s.%s.svc" (include "users-grpc.fullname" .) .Release.Namespace) }}
+{{- end }}
+
+{{/* The Secret whose certificate probes and tests present under mTLS. */}}
+{{- define "users-grpc.clientTlsSecret" -}}
+{{- .Values.tls.mtls.clientSecretName | default .Values.tls.secretName }}
+{{- end }}
+
+{{/* users-cli's TLS flags for a client inside the cluster (probes, helm test), as YAML list items. */}}
+{{- define "users-grpc.cliTlsArgs" -}}
+{{- if .Values.tls.enabled }}
+- --tls
+- --servername={{ include "users-grpc.tlsServerName" . }}
+{{- if .Values.tls.caFromSecret }}
+- --cacert={{ include "users-grpc.tlsDir" . }}/ca.crt
+{{- end }}
+{{- if .Values.tls.mtls.enabled }}
+{{- $dir := ternary (include "users-grpc.clientTlsDir" .) (include "users-grpc.tlsDir" .) (eq (include "users-grpc.separateClientSecret" .) "true") }}
+- --cert={{ $dir }}/tls.crt
+- --key={{ $dir }}/tls.key
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The client certificate lives in its own Secret (not the server's). */}}
+{{- define "users-grpc.separateClientSecret" -}}
+{{- if and .Values.tls.mtls.enabled (ne (include "users-grpc.clientTlsSecret" .) .Values.tls.secretName) }}true{{ end }}
+{{- end }}
+
+{{/*
+Volumes with the TLS Secrets. Call with (dict "root" $ "client" BOOL): the server
+pod (client false) mounts the whole server Secret; the helm test pod (client true)
+gets only what a client needs from it: ca.crt, and the key pair only when mTLS
+reuses the server's certificate. Files are readable by the pod's group (fsGroup).
+*/}}
+{{- define "users-grpc.tlsVolumes" -}}
+{{- $v := .root.Values }}
+{{- if $v.tls.enabled }}
+{{- $separate := include "users-grpc.separateClientSecret" .root }}
+{{- $wholeSecret := or (not .client) (and $v.tls.mtls.enabled (not $separate)) }}
+{{- if or $wholeSecret $v.tls.caFromSecret }}
+- name: tls
+  secret:
+    secretName: {{ $v.tls.secretName }}
+    defaultMode: 288 # 0440 in octal: read by owner and group (fsGroup)
+    {{- if not $wholeSecret }}
+    items:
+      - key: ca.crt
+        path: ca.crt
+    {{- end }}
+{{- end }}
+{{- if $separate }}
+- name: client-tls
+  secret:
+    secretName: {{ include "users-grpc.clientTlsSecret" .root }}
+    defaultMode: 288 # 0440 in octal: read by owner and group (fsGroup)
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Mounts of the volumes above; same call. */}}
+{{- define "users-grpc.tlsVolumeMounts" -}}
+{{- $v := .root.Values }}
+{{- if $v.tls.enabled }}
+{{- $separate := include "users-grpc.separateClientSecret" .root }}
+{{- if or (not .client) (and $v.tls.mtls.enabled (not $separate)) $v.tls.caFromSecret }}
+- name: tls
+  mountPath: {{ include "users-grpc.tlsDir" .root }}
+  readOnly: true
+{{- end }}
+{{- if $separate }}
+- name: client-tls
+  mountPath: {{ include "users-grpc.clientTlsDir" .root }}
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end }}

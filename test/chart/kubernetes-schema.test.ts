@@ -1,0 +1,54 @@
+import { ALL_FEATURES_VALUES, AUTOSCALING_VALUES, kindsOf, renderObjects, type K8sObject } from './helm-chart';
+import { kubernetesSchemaProblems } from './kubernetes-schema';
+
+describe('every rendered object is valid against the Kubernetes API schema', () => {
+  const cases: Array<[string, () => K8sObject[], string[]]> = [
+    ['default values', () => renderObjects(), ['Deployment', 'Pod', 'Service', 'ServiceAccount']],
+    [
+      'every optional feature on (ci/all-features-values.yaml)',
+      () => renderObjects({ valuesFiles: [ALL_FEATURES_VALUES] }),
+      ['Deployment', 'Ingress', 'NetworkPolicy', 'Pod', 'Service', 'ServiceAccount', 'ServiceMonitor'],
+    ],
+    [
+      'several pods with autoscaling (ci/autoscaling-values.yaml)',
+      () => renderObjects({ valuesFiles: [ALL_FEATURES_VALUES, AUTOSCALING_VALUES] }),
+      ['Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'],
+    ],
+    [
+      'TLS without mTLS, metrics off, no ServiceAccount',
+      () => renderObjects({ values: { tls: { enabled: true, secretName: 'srv' }, metrics: { enabled: false }, serviceAccount: { create: false } } }),
+      ['Deployment', 'Pod', 'Service'],
+    ],
+  ];
+
+  test.each(cases)('%s', (_name, render, kinds) => {
+    const objects = render();
+    expect(kindsOf(objects)).toEqual(kinds);
+    expect(kubernetesSchemaProblems(objects)).toEqual([]);
+  });
+});
+
+describe('the schema check itself', () => {
+  const [deployment] = renderObjects({ showOnly: 'templates/deployment.yaml' });
+
+  test('reports a wrong type', () => {
+    const broken = structuredClone(deployment);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'eight thousand';
+    expect(kubernetesSchemaProblems([broken])).toEqual([
+      'Deployment rel-users-grpc: data/spec/template/spec/containers/0/ports/0/containerPort must be integer',
+    ]);
+  });
+
+  test('reports a misspelt field, which the API server would drop silently', () => {
+    const broken = structuredClone(deployment);
+    const container = broken.spec.template.spec.containers[0];
+    container.readinesProbe = container.readinessProbe;
+    delete container.readinessProbe;
+    expect(kubernetesSchemaProblems([broken])).toEqual(['Deployment rel-users-grpc: unknown field spec.template.spec.containers[0].readinesProbe']);
+  });
+
+  test('reports a kind it has no schema for', () => {
+    const problems = kubernetesSchemaProblems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]);
+    expect(problems).toEqual(['Widget w: no schema for example.com/v1 Widget', 'Widget w: unknown field (no type declared for example.com/v1 Widget in test/chart/kubernetes-schema.ts)']);
+  });
+});

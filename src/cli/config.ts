@@ -130,7 +130,7 @@ function readConfigFile(args: RawArgs, { homeDir }: CliEnvironment): ConfigFile 
   try {
     document = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`invalid config file ${file}: ${firstLine((err as Error).message)}`);
+    throw new ConfigError(`invalid config file ${file}: ${firstLine((err as Error).message).replace(/:$/, '')}`);
   }
   if (document === null || document === undefined) return { path: file };
   if (typeof document !== 'object' || Array.isArray(document)) {

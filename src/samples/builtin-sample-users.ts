@@ -1,3 +1,4 @@
+import { foldForSearch } from '../domain/text-folding';
 import type { User } from '../domain/user';
 
 // [first, last, age, phone, address]: fictional people, made up for this
@@ -51,12 +52,5 @@ export function builtinSampleUsers(): User[] {
 }
 
 function asciiLocalPart(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/ø/g, 'o')
-    .replace(/ł/gi, 'l')
-    .replace(/ß/g, 'ss')
-    .replace(/[^A-Za-z]/g, '')
-    .toLowerCase();
+  return foldForSearch(name).replace(/[^a-z]/g, '');
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ConfigError, envBoolean, oneOf } from '../shared/config-error';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
+import { readPemFile } from '../shared/pem-file';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../shared/logger';
 
 export interface TlsFiles {
@@ -159,13 +159,5 @@ function resolveTls(args: ServerArgs, env: NodeJS.ProcessEnv): TlsFiles | undefi
 }
 
 function readPem(file: Sourced): Buffer {
-  let contents: Buffer;
-  try {
-    contents = readFileSync(file.value);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`invalid ${file.source} "${file.value}": ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${file.source} "${file.value}": not a PEM file`);
-  return contents;
+  return readPemFile(file.value, file.source);
 }

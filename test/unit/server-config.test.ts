@@ -226,7 +226,7 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
       `invalid --tls-client-ca-file "${notPem}": not a PEM file`,
     );
     expect(configError([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: dir.path })).toBe(
-      `invalid TLS_KEY_FILE "${dir.path}": EISDIR: illegal operation on a directory, read`,
+      `invalid TLS_KEY_FILE "${dir.path}": is a directory`,
     );
   });
 });

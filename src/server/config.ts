@@ -57,7 +57,8 @@ export function serverArgsParser(argv: string[], version: string) {
     .help()
     .alias('h', 'help')
     .strict()
-    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false })
+    // A repeated flag: the last one wins, as with Go's flag package (and the Go users-server).
+    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'duplicate-arguments-array': false })
     .fail((message, error) => {
       throw error instanceof ConfigError ? error : new ConfigError(`${message ?? error?.message} (see --help)`);
     });

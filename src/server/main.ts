@@ -1,3 +1,4 @@
+import './quiet-grpc-js';
 import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';

@@ -29,15 +29,6 @@ async function main(): Promise<void> {
     logger.debug('start-up failure', { error: (error as Error).stack });
     process.exit(1);
   }
-  logger.info('users-server started', {
-    // Bound ports, not the configured ones, so that port 0 is usable.
-    address: boundAddress(config.address, server.port),
-    port: server.port,
-    tls: config.tls ? (config.tls.clientCa ? 'mtls' : 'tls') : 'off',
-    metrics: config.metricsAddress ? boundAddress(config.metricsAddress, server.metricsPort!) : 'off',
-    version: buildInfo.version,
-    commit: buildInfo.commit,
-  });
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -62,6 +53,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  // Announced only now that the signal handlers are in place: whoever waits
+  // for this line may send SIGTERM at once.
+  logger.info('users-server started', {
+    // Bound ports, not the configured ones, so that port 0 is usable.
+    address: boundAddress(config.address, server.port),
+    port: server.port,
+    tls: config.tls ? (config.tls.clientCa ? 'mtls' : 'tls') : 'off',
+    metrics: config.metricsAddress ? boundAddress(config.metricsAddress, server.metricsPort!) : 'off',
+    version: buildInfo.version,
+    commit: buildInfo.commit,
+  });
 }
 
 function boundAddress(configured: string, port: number): string {

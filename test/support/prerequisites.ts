@@ -3,12 +3,14 @@ import path from 'node:path';
 import { CLI_BIN, ROOT, SERVER_BIN, TOOLS_BIN } from './processes';
 
 /**
- * Process-level tests need the bundles and the Go tools. A missing one fails
- * the suite with the command that makes it, rather than skipping silently.
+ * Process-level tests need the bundles and the Go tools. A missing or stale
+ * one fails the suite with the command that makes it, rather than skipping
+ * silently or testing old code.
  */
+
+/** The server bundle, checked to be newer than every source it is built from. */
 export function requireServerBundle(): string {
-  if (!existsSync(SERVER_BIN)) throw new Error(`${SERVER_BIN} is missing: run 'make build' (or 'node scripts/build.js') first`);
-  return SERVER_BIN;
+  return requireFreshBundle(SERVER_BIN, ['src/server', 'src/domain', 'src/repository', 'src/samples', 'src/shared', 'gen']);
 }
 
 export function requireTool(name: 'grpcurl' | 'grpc-health-probe' | 'helm'): string {
@@ -19,11 +21,15 @@ export function requireTool(name: 'grpcurl' | 'grpc-health-probe' | 'helm'): str
 
 /** The CLI bundle, checked to be newer than every source it is built from. */
 export function requireCliBundle(): string {
-  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run 'make build' (or 'node scripts/build.js') first`);
-  const built = statSync(CLI_BIN).mtimeMs;
-  const newer = ['src', 'gen'].flatMap((dir) => newerFiles(path.join(ROOT, dir), built));
-  if (newer.length > 0) throw new Error(`${CLI_BIN} is older than ${path.relative(ROOT, newer[0])}: run 'make build' (or 'node scripts/build.js') again`);
-  return CLI_BIN;
+  return requireFreshBundle(CLI_BIN, ['src', 'gen']);
+}
+
+function requireFreshBundle(bundle: string, sourceDirs: string[]): string {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'make build' (or 'node scripts/build.js') first`);
+  const built = statSync(bundle).mtimeMs;
+  const newer = sourceDirs.flatMap((dir) => newerFiles(path.join(ROOT, dir), built));
+  if (newer.length > 0) throw new Error(`${bundle} is older than ${path.relative(ROOT, newer[0])}: run 'make build' (or 'node scripts/build.js') again`);
+  return bundle;
 }
 
 function newerFiles(dir: string, than: number): string[] {

@@ -81,6 +81,11 @@ describe('flags', () => {
     [['--metrics-address=127.0.0.1:9999'], { metricsAddress: '127.0.0.1:9999' }],
     [['--metrics-address='], { metricsAddress: undefined }],
     [['--metrics-address', ''], { metricsAddress: undefined }],
+    // A repeated flag: the last one wins.
+    [['--logfmt=json', '--logfmt=text'], { logFormat: 'text' }],
+    [['--metrics-address=', '--metrics-address=127.0.0.1:0'], { metricsAddress: '127.0.0.1:0' }],
+    [['--samples=false', '--samples'], { samples: true }],
+    [['--address=127.0.0.1:1', '--address=127.0.0.1:2'], { address: '127.0.0.1:2' }],
   ])('%j', (argv, expected) => {
     expect(parse(argv)).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -188,7 +193,6 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['PORT too big', [], { PORT: '65536' }, 'invalid PORT "65536": expected a port number from 0 to 65535'],
     ['PORT negative', [], { PORT: '-1' }, 'invalid PORT "-1": expected a port number from 0 to 65535'],
     ['--logfmt', ['--logfmt=xml'], {}, 'invalid --logfmt "xml": allowed values are text, json'],
-    ['--logfmt twice', ['--logfmt=json', '--logfmt=text'], {}, 'invalid --logfmt "json,text": allowed values are text, json'],
     ['LOG_FORMAT', [], { LOG_FORMAT: 'JSON' }, 'invalid LOG_FORMAT "JSON": allowed values are text, json'],
     ['--log-level', ['--log-level=trace'], {}, 'invalid --log-level "trace": allowed values are error, warn, info, debug'],
     ['LOG_LEVEL', [], { LOG_LEVEL: 'verbose' }, 'invalid LOG_LEVEL "verbose": allowed values are error, warn, info, debug'],
@@ -196,7 +200,6 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['--reflection empty', ['--reflection='], {}, 'invalid --reflection "": expected true or false'],
     ['REFLECTION', [], { REFLECTION: 'maybe' }, 'invalid REFLECTION "maybe": expected true or false'],
     ['--samples', ['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
-    ['--samples twice', ['--samples', '--samples'], {}, 'invalid --samples "true,true": expected true or false'],
     ['SAMPLES', [], { SAMPLES: '2' }, 'invalid SAMPLES "2": expected true or false'],
     ['--samples-file empty', ['--samples-file='], {}, 'invalid --samples-file: expected a file path'],
     ['--grace-period', ['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],

@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { requireServerBundle } from '../support/prerequisites';
+import { ROOT, run, SERVER_BIN } from '../support/processes';
+import { spawnServer, type SpawnedServer } from '../support/spawned-server';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+// What scripts/build.js injects when no VERSION is given.
+const VERSION = process.env.VERSION || (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+let dir: TempDir;
+const servers: SpawnedServer[] = [];
+beforeAll(() => {
+  requireServerBundle();
+  dir = makeTempDir();
+});
+afterAll(() => dir.cleanup());
+afterEach(() => {
+  for (const server of servers.splice(0)) server.kill();
+});
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedServer {
+  const server = spawnServer(args, env);
+  servers.push(server);
+  return server;
+}
+
+const runServer = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, [SERVER_BIN, ...args], { env });
+
+describe('start-up and logs', () => {
+  test('JSON logs: one JSON object per line; the start-up line has the bound address, port and version', async () => {
+    const server = start(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json']);
+    const started = JSON.parse(await server.waitForLine(/users-server started/)) as Record<string, unknown>;
+    const port = started.port as number;
+    expect(port).toBeGreaterThan(0);
+    expect(started).toEqual({
+      level: 'info',
+      message: 'users-server started',
+      address: `127.0.0.1:${port}`,
+      port,
+      tls: 'off',
+      metrics: 'off',
+      version: VERSION,
+      commit: expect.stringMatching(/^([0-9a-f]{12}|unknown)$/),
+      timestamp: expect.stringMatching(ISO_TIME),
+    });
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    const lines = server.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.message)).toEqual(['sample users loaded', 'users-server started', 'shutting down gracefully', 'users-server stopped']);
+    expect(lines[0]).toEqual({ level: 'info', message: 'sample users loaded', count: 32, source: 'built-in sample users', timestamp: expect.stringMatching(ISO_TIME) });
+    expect(lines[2]).toEqual({ level: 'info', message: 'shutting down gracefully', signal: 'SIGTERM', grace_period_ms: 10_000, timestamp: expect.stringMatching(ISO_TIME) });
+    expect(server.stderr()).toBe('');
+  });
+
+  test('text logs (the default): time, level, message, then key=value fields', async () => {
+    const server = start(['--address=127.0.0.1:0', '--metrics-address=127.0.0.1:0']);
+    const line = await server.waitForLine(/users-server started/);
+    const version = VERSION.replace(/\./g, '\\.');
+    expect(line).toMatch(
+      new RegExp(`^\\S+ INFO  users-server started address=127\\.0\\.0\\.1:(\\d+) port=\\1 tls=off metrics=127\\.0\\.0\\.1:(\\d+) version=${version} commit=[0-9a-f]{12}$`),
+    );
+    expect(line.split(' ')[0]).toMatch(ISO_TIME);
+    expect(server.stdout().split('\n')[0]).toMatch(/^\S+ INFO {2}sample users loaded count=32 source="built-in sample users"$/);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stdout()).toMatch(/ INFO {2}shutting down gracefully signal=SIGTERM grace_period_ms=10000\n\S+ INFO {2}users-server stopped\n$/);
+  });
+
+  test('LOG_FORMAT, ADDRESS and GRACE_PERIOD from the environment', async () => {
+    const server = start(['--metrics-address='], { LOG_FORMAT: 'json', ADDRESS: '127.0.0.1:0', GRACE_PERIOD: '2s' });
+    const started = JSON.parse(await server.waitForLine(/users-server started/)) as { address: string };
+    expect(started.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    expect(server.stdout()).toContain('"grace_period_ms":2000');
+  });
+});
+
+describe('--version and --help', () => {
+  test('--version prints the version', async () => {
+    expect(await runServer(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  test('--help lists every flag with its environment variable', async () => {
+    const result = await runServer(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^users-server \[flags\]\n/);
+    for (const flag of ['--address', '--logfmt', '--log-level', '-v', '--reflection', '--tls-cert-file', '--tls-key-file', '--tls-client-ca-file', '--samples', '--samples-file', '--grace-period', '--metrics-address']) {
+      expect([flag, result.stdout.includes(`${flag} `)]).toEqual([flag, true]);
+    }
+    for (const variable of ['ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE', 'SAMPLES', 'GRACE_PERIOD', 'METRICS_ADDRESS']) {
+      expect([variable, result.stdout.replace(/\s+/g, '').includes(variable)]).toEqual([variable, true]);
+    }
+  });
+});
+
+describe('a bad flag or environment value: exit 2, one line on stderr naming it and what is allowed', () => {
+  test.each<[string[], NodeJS.ProcessEnv, string]>([
+    [['--logfmt=xml'], {}, 'invalid --logfmt "xml": allowed values are text, json'],
+    [['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
+    [['--bogus'], {}, 'Unknown argument: bogus (see --help)'],
+    [['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
+    [['--log-level=loud'], {}, 'invalid --log-level "loud": allowed values are error, warn, info, debug'],
+    [['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
+    [['--reflection=maybe'], {}, 'invalid --reflection "maybe": expected true or false'],
+    [['--metrics-address=9402'], {}, 'invalid --metrics-address "9402": expected host:port, e.g. 0.0.0.0:8000'],
+    [[], { LOG_FORMAT: 'xml' }, 'invalid LOG_FORMAT "xml": allowed values are text, json'],
+    [[], { PORT: 'http' }, 'invalid PORT "http": expected a port number from 0 to 65535'],
+    [[], { SAMPLES: 'perhaps' }, 'invalid SAMPLES "perhaps": expected true or false'],
+  ])('%j %j', async (args, env, message) => {
+    expect(await runServer(args, env)).toEqual({ code: 2, stdout: '', stderr: `users-server: ${message}\n` });
+  });
+
+  test('only --tls-cert-file', async () => {
+    const cert = dir.write('only.crt', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
+    expect(await runServer([`--tls-cert-file=${cert}`])).toEqual({ code: 2, stdout: '', stderr: 'users-server: --tls-cert-file needs --tls-key-file too\n' });
+  });
+
+  test('a TLS file that does not exist', async () => {
+    const missing = path.join(dir.path, 'missing.key');
+    const cert = dir.write('a.crt', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
+    expect(await runServer([`--tls-cert-file=${cert}`, `--tls-key-file=${missing}`])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `users-server: invalid --tls-key-file "${missing}": no such file\n`,
+    });
+  });
+});
+
+describe('cannot start: exit 1, one line on stderr', () => {
+  let busy: Server;
+  let busyPort: number;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+  test('the gRPC address is in use', async () => {
+    expect(await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=', '--samples=false'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]\n`,
+    });
+  });
+
+  test('the metrics address is in use', async () => {
+    expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busyPort}`, '--samples=false'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}\n`,
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { baseEnv, SERVER_BIN } from './processes';
+
+export interface SpawnedServer {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
+  waitForLine(pattern: RegExp): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL if still running: for cleanup after a failed test. */
+  kill(): void;
+}
+
+/**
+ * Runs dist/users-server.js with exactly `args` (no defaults added, unlike
+ * startServerProcess), for tests about flags, log formats and signals.
+ */
+export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedServer {
+  const child = spawn(process.execPath, [SERVER_BIN, ...args], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    for (const check of [...waiters]) check();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  // 'close', not 'exit': by then every byte of stdout and stderr has been read.
+  const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitForLine: (pattern) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const line = out.split('\n').find((l) => pattern.test(l));
+          if (line === undefined) return;
+          waiters.delete(check);
+          resolve(line);
+        };
+        waiters.add(check);
+        check();
+        void exited.then(({ code, signal }) => {
+          if (!waiters.has(check)) return;
+          waiters.delete(check);
+          reject(new Error(`users-server exited (${code ?? signal}) before printing ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
+        });
+      }),
+    exited,
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}

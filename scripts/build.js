@@ -21,6 +21,16 @@ const info = {
   date: process.env.BUILD_DATE || new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
 };
 
+// `import yargs from 'yargs'` would make esbuild take yargs' ESM build, whose
+// help text wraps in the middle of words (its cliui has no wrap-ansi). Resolve
+// yargs as Node's require does, which is what runs from source and in jest.
+const requireResolvedYargs = {
+  name: 'require-resolved-yargs',
+  setup(build) {
+    build.onResolve({ filter: /^yargs(\/.*)?$/ }, (args) => ({ path: require.resolve(args.path, { paths: [args.resolveDir] }) }));
+  },
+};
+
 const entryPoints = {
   'users-server': 'src/server/main.ts',
   'users-cli': 'src/cli/main.ts',
@@ -45,6 +55,7 @@ Promise.all(
         __USERS_GRPC_COMMIT__: JSON.stringify(info.commit),
         __USERS_GRPC_DATE__: JSON.stringify(info.date),
       },
+      plugins: [requireResolvedYargs],
       logLevel: 'warning',
     }),
   ),

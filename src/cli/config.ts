@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { User } from '../../gen/user/user';
-import { ConfigError, oneOf } from '../shared/config-error';
+import { ConfigError, oneOf, quote } from '../shared/config-error';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
 import { readPemFile } from '../shared/pem-file';
@@ -80,7 +80,7 @@ export function resolveConnectionConfig(args: RawArgs, environment: CliEnvironme
   const timeoutText = normaliseDurationText(timeout ?? CLI_DEFAULTS.timeout);
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new ConfigError(`invalid --timeout "${timeout}": expected a positive duration such as 10s, 500ms or 2m`);
+    throw new ConfigError(`invalid --timeout ${quote(timeout ?? CLI_DEFAULTS.timeout)}: expected a positive duration such as 10s, 500ms or 2m`);
   }
   return { address, addressSource, tls: resolveTls(args), timeoutMs, timeoutText };
 }
@@ -101,7 +101,7 @@ function resolveAddress(args: RawArgs, environment: CliEnvironment): { address: 
 function checkAddress(value: string, source: string): string {
   // `:8000` means the local host, as the Go CLI's default `:8000` did.
   const address = value.trim().startsWith(':') ? `localhost${value.trim()}` : value.trim();
-  if (!parseHostPort(address)) throw new ConfigError(`invalid ${source} "${value}": expected host:port, e.g. localhost:8000`);
+  if (!parseHostPort(address)) throw new ConfigError(`invalid ${source} ${quote(value)}: expected host:port, e.g. localhost:8000`);
   return address;
 }
 
@@ -139,7 +139,7 @@ function readConfigFile(args: RawArgs, { homeDir }: CliEnvironment): ConfigFile 
   const entries = document as Record<string, unknown>;
   const unknown = Object.keys(entries).find((key) => !CONFIG_FILE_KEYS.includes(key));
   if (unknown !== undefined) {
-    throw new ConfigError(`invalid config file ${file}: unknown key "${unknown}" (known keys: ${CONFIG_FILE_KEYS.join(', ')})`);
+    throw new ConfigError(`invalid config file ${file}: unknown key ${quote(unknown)} (known keys: ${CONFIG_FILE_KEYS.join(', ')})`);
   }
   const address = entries.address;
   if (address !== undefined && typeof address !== 'string') {
@@ -161,7 +161,7 @@ function resolveTls(args: RawArgs): TlsConfig | undefined {
   if (certFile !== undefined && keyFile === undefined) throw new ConfigError('--cert needs --key too');
   if (keyFile !== undefined && certFile === undefined) throw new ConfigError('--key needs --cert too');
   if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
-    throw new ConfigError(`invalid --servername "${serverName}": expected a host name such as users.example.com`);
+    throw new ConfigError(`invalid --servername ${quote(serverName)}: expected a host name such as users.example.com`);
   }
   return {
     ca: caFile === undefined ? undefined : readPemFile(caFile, '--cacert'),
@@ -232,7 +232,7 @@ function int32Arg(args: RawArgs, name: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text.trim());
   if (!/^[+-]?\d+$/.test(text.trim()) || Math.abs(value) > INT32_MAX) {
-    throw new ConfigError(`invalid --${name} "${text}": expected a whole number`);
+    throw new ConfigError(`invalid --${name} ${quote(text)}: expected a whole number`);
   }
   return value;
 }

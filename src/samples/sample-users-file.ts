@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { User } from '../domain/user';
+import { quote } from '../shared/config-error';
 
 /** Thrown when a samples file cannot be used; the message is one line naming the file. */
 export class SamplesFileError extends Error {}
@@ -33,12 +34,12 @@ export async function readSampleUsersFile(path: string): Promise<User[]> {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${at}: expected an object`);
     const record = entry as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!(key in FIELDS)) fail(`${at}: unknown field "${key}"`);
+      if (!(key in FIELDS)) fail(`${at}: unknown field ${quote(key)}`);
     }
     for (const [key, type] of Object.entries(FIELDS)) {
       const value = record[key];
       // Missing text fields mean empty, as in protobuf; email is checked later.
-      if (value !== undefined && typeof value !== type) fail(`${at}: field "${key}" must be a ${type}`);
+      if (value !== undefined && typeof value !== type) fail(`${at}: field ${quote(key)} must be a ${type}`);
     }
     return {
       id: (record.id as string | undefined) ?? '',

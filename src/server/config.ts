@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { ConfigError, envBoolean, oneOf } from '../shared/config-error';
+import { ConfigError, envBoolean, oneOf, quote } from '../shared/config-error';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
 import { readPemFile } from '../shared/pem-file';
@@ -55,6 +55,7 @@ export function serverArgsParser(argv: string[], version: string) {
     })
     .version(version)
     .help()
+    .wrap(100)
     .alias('h', 'help')
     .strict()
     // A repeated flag: the last one wins, as with Go's flag package (and the Go users-server).
@@ -79,13 +80,16 @@ function resolveServerConfig(args: ServerArgs, env: NodeJS.ProcessEnv): ServerCo
   const grace = pick(args['grace-period'], '--grace-period', env, 'GRACE_PERIOD');
   const gracePeriodMs = grace ? parseDuration(grace.value) : parseDuration(SERVER_DEFAULTS.gracePeriod);
   if (gracePeriodMs === undefined) {
-    throw new ConfigError(`invalid ${grace!.source} "${grace!.value}": expected a duration such as 10s, 500ms or 2m`);
+    throw new ConfigError(`invalid ${grace!.source} ${quote(grace!.value)}: expected a duration such as 10s, 500ms or 2m`);
   }
   // Unlike other variables, an empty METRICS_ADDRESS means something: disabled, as the empty flag does.
   const metrics = pick(args['metrics-address'], '--metrics-address', env, 'METRICS_ADDRESS') ??
     (env.METRICS_ADDRESS === '' ? { value: '', source: 'METRICS_ADDRESS' } : undefined);
   const samplesFile = pick(args['samples-file'], '--samples-file', env, 'SAMPLES_FILE');
   if (samplesFile?.value === '') throw new ConfigError(`invalid ${samplesFile.source}: expected a file path`);
+  const samples = flagBoolean(args.samples, '--samples') ?? envBoolean(env, 'SAMPLES') ?? true;
+  // Asking for a file and for no samples at once is a mistake worth saying, not guessing.
+  if (samplesFile && !samples) throw new ConfigError(`${samplesFile.source} cannot be used with samples turned off (--samples=false or SAMPLES=false)`);
 
   return {
     address,
@@ -93,7 +97,7 @@ function resolveServerConfig(args: ServerArgs, env: NodeJS.ProcessEnv): ServerCo
     logLevel: logLevel ? oneOf(logLevel.value, LOG_LEVELS, logLevel.source) : 'info',
     reflection: flagBoolean(args.reflection, '--reflection') ?? envBoolean(env, 'REFLECTION') ?? true,
     tls: resolveTls(args, env),
-    samples: flagBoolean(args.samples, '--samples') ?? envBoolean(env, 'SAMPLES') ?? true,
+    samples,
     samplesFile: samplesFile?.value,
     gracePeriodMs,
     metricsAddress: resolveMetricsAddress(metrics),
@@ -126,7 +130,7 @@ function resolveAddress(flagValue: string | undefined, env: NodeJS.ProcessEnv): 
   const port = env.PORT;
   if (port !== undefined && port !== '') {
     if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-      throw new ConfigError(`invalid PORT "${port}": expected a port number from 0 to 65535`);
+      throw new ConfigError(`invalid PORT ${quote(port)}: expected a port number from 0 to 65535`);
     }
     return `0.0.0.0:${port}`;
   }
@@ -141,7 +145,7 @@ function resolveMetricsAddress(chosen: Sourced | undefined): string | undefined 
 
 function checkAddress(chosen: Sourced): string {
   if (!parseHostPort(chosen.value)) {
-    throw new ConfigError(`invalid ${chosen.source} "${chosen.value}": expected host:port, e.g. 0.0.0.0:8000`);
+    throw new ConfigError(`invalid ${chosen.source} ${quote(chosen.value)}: expected host:port, e.g. 0.0.0.0:8000`);
   }
   return chosen.value;
 }

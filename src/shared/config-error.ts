@@ -1,17 +1,22 @@
 /** A bad flag or environment value: the binaries print its message as one line and exit 2. */
 export class ConfigError extends Error {}
 
+/** Quotes a user-given value for a message: escaped, so the message stays one line. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
 /** Reads a boolean environment value; undefined when unset. */
 export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`invalid ${name} "${raw}": expected true or false`);
+  throw new ConfigError(`invalid ${name} ${quote(raw)}: expected true or false`);
 }
 
 /** Checks that `value` is one of `allowed`, naming where it came from otherwise. */
 export function oneOf<T extends string>(value: string, allowed: readonly T[], source: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`invalid ${source} "${value}": allowed values are ${allowed.join(', ')}`);
+  throw new ConfigError(`invalid ${source} ${quote(value)}: allowed values are ${allowed.join(', ')}`);
 }

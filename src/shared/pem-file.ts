@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './config-error';
+import { ConfigError, quote } from './config-error';
 
 /**
  * Reads a PEM file named by a flag; `source` (e.g. `--cacert`) names the flag
@@ -12,8 +12,8 @@ export function readPemFile(file: string, source: string): Buffer {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ConfigError(`invalid ${source} "${file}": ${reason}`);
+    throw new ConfigError(`invalid ${source} ${quote(file)}: ${reason}`);
   }
-  if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${source} "${file}": not a PEM file`);
+  if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${source} ${quote(file)}: not a PEM file`);
   return contents;
 }

@@ -7,6 +7,7 @@ import {
 import { CliError } from '../cli-error';
 import type { RemoteCommand } from '../command';
 import { resolveHealthInput } from '../config';
+import { quote } from '../../shared/config-error';
 
 export const healthCommand: RemoteCommand<ReturnType<typeof resolveHealthInput>> = {
   kind: 'remote',
@@ -21,7 +22,7 @@ export const healthCommand: RemoteCommand<ReturnType<typeof resolveHealthInput>>
       response = await connection.health.check({ service });
     } catch (error) {
       if (error instanceof ClientError && error.code === Status.NOT_FOUND) {
-        throw new CliError(`the server has no health status for service "${service}"`, [`gRPC status: NOT_FOUND: ${error.details}`]);
+        throw new CliError(`the server has no health status for service ${quote(service)}`, [`gRPC status: NOT_FOUND: ${error.details}`]);
       }
       throw error;
     }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # make bench: start-up time, memory and throughput of dist/users-server.js on
 # 127.0.0.1, measured with ghz (pinned in the Makefile). Bounded: each load
-# run sends BENCH_REQUESTS calls (default 20000) at BENCH_CONCURRENCY (50).
+# run sends at most BENCH_REQUESTS calls (default 20000) at BENCH_CONCURRENCY
+# (50), and is stopped after 120 s whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS_BIN=${TOOLS_BIN:-$PWD/.tools/bin}
 REQUESTS=${BENCH_REQUESTS:-20000}
+CREATES=${BENCH_CREATES:-1000}
 CONCURRENCY=${BENCH_CONCURRENCY:-50}
 mkdir -p bench/results
 
@@ -30,8 +32,8 @@ done
 addr=127.0.0.1:$port
 
 load() {
-  local name=$1 call=$2 data=$3
-  "$TOOLS_BIN/ghz" --insecure --call "$call" -d "$data" -n "$REQUESTS" -c "$CONCURRENCY" \
+  local name=$1 call=$2 data=$3 requests=${4:-$REQUESTS}
+  timeout 120 "$TOOLS_BIN/ghz" --insecure --call "$call" -d "$data" -n "$requests" -c "$CONCURRENCY" \
     --format json --output "bench/results/$name.json" "$addr" >/dev/null
   node -e '
     const r = require(process.argv[1]);
@@ -47,6 +49,8 @@ load GetByEmail user.UserService/GetByEmail '{"email":"mael.valadier@example.com
 load SearchName user.UserService/SearchName '{"query":"an"}'
 load SearchAge user.UserService/SearchAge '{"ageRange":{"from":20,"toIncluded":40}}'
 load List user.UserService/List '{}'
-load Create user.UserService/Create '{"user":{"email":"load-{{.RequestNumber}}@example.com","age":30,"name":{"first":"Load","last":"Test"}}}'
-load ListAfter user.UserService/List '{}'
-echo "== server memory after load: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$server/status) RSS ($REQUESTS users added)"
+load Create user.UserService/Create '{"user":{"email":"load-{{.RequestNumber}}@example.com","age":30,"name":{"first":"Load","last":"Test"}}}' "$CREATES"
+echo "== with $CREATES more users ($((CREATES + 32)) in all); a List answer is then ~80 kB, so a tenth of the calls"
+load List-large user.UserService/List '{}' $((REQUESTS / 10))
+load SearchAge-large user.UserService/SearchAge '{"ageRange":{"from":20,"toIncluded":40}}' $((REQUESTS / 10))
+echo "== server memory after load: $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$server/status) RSS"

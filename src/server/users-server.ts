@@ -43,9 +43,9 @@ export async function startUsersServer(
 
   const health = new ServingHealth();
   const terminator = createTerminator();
-  const metrics = createServerMetrics(() => service.count());
-  const server = createServer()
-    .use(metrics.middleware)
+  // No metrics wanted, no counting and no process-metrics timers either.
+  const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
+  const server = (metrics ? createServer().use(metrics.middleware) : createServer())
     .use(callLoggingMiddleware(logger))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
@@ -56,7 +56,7 @@ export async function startUsersServer(
   }
 
   const port = await server.listen(config.address, serverCredentials(config.tls));
-  const metricsListener = config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
+  const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
   health.serving();
 
   let stopping: Promise<void> | undefined;

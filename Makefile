@@ -75,7 +75,9 @@ build: install ## bundle dist/users-server.js and dist/users-cli.js
 
 .PHONY: jest
 jest: install build tools ## run the jest suites (unit, gRPC, end-to-end, chart)
-	jest --ci
+	@rm -f .jest-results.json
+	jest --ci --json --outputFile=.jest-results.json
+	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests} skipped`)'
 
 .PHONY: helm-lint
 helm-lint: tools ## helm lint --strict: default values, then each charts/users-grpc/ci/*-values.yaml

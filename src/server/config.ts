@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { ConfigError, envBoolean, oneOf, quote } from '../shared/config-error';
+import { ConfigError, envBoolean, oneOf, parseBoolean, quote } from '../shared/config-error';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
 import { readPemFile } from '../shared/pem-file';
@@ -113,9 +113,7 @@ interface Sourced {
 /** `--flag`, `--no-flag`, `--flag=false`, `--flag false`; anything else is refused like a bad env value. */
 function flagBoolean(value: unknown, flag: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  const raw = String(value);
-  if (raw === '') throw new ConfigError(`invalid ${flag} "": expected true or false`);
-  return envBoolean({ [flag]: raw }, flag);
+  return parseBoolean(String(value), flag);
 }
 
 function pick(flagValue: string | undefined, flag: string, env: NodeJS.ProcessEnv, envName: string): Sourced | undefined {

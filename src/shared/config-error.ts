@@ -6,13 +6,17 @@ export function quote(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Reads a boolean environment value; undefined when unset. */
-export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
+/** Parses a boolean flag or variable value, naming its source when it is neither. */
+export function parseBoolean(raw: string, source: string): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`invalid ${name} ${quote(raw)}: expected true or false`);
+  throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false`);
+}
+
+/** Reads a boolean environment value; undefined when unset or empty. */
+export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : parseBoolean(raw, name);
 }
 
 /** Checks that `value` is one of `allowed`, naming where it came from otherwise. */

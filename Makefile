@@ -79,6 +79,10 @@ jest: install build tools ## run the jest suites (unit, gRPC, end-to-end, chart)
 	jest --ci --json --outputFile=.jest-results.json
 	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests} skipped`)'
 
+.PHONY: readme
+readme: install ## regenerate README.md's generated sections (the users-server settings table)
+	node scripts/render-readme.js
+
 .PHONY: helm-lint
 helm-lint: tools ## helm lint --strict: default values, then each charts/users-grpc/ci/*-values.yaml
 	helm lint --strict charts/users-grpc

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseServerConfig, SERVER_DEFAULTS, type ServerConfig } from '../../src/server/config';
+import { parseServerConfig, type ServerConfig } from '../../src/server/config';
 import { ConfigError } from '../../src/shared/config-error';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
@@ -43,7 +43,6 @@ function configError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 
 test('defaults', () => {
   expect(parse([])).toEqual(DEFAULTS);
-  expect(SERVER_DEFAULTS).toEqual({ address: '0.0.0.0:8000', metricsAddress: '0.0.0.0:9402', gracePeriod: '10s' });
 });
 
 test('the process environment is not read: only the env given', () => {
@@ -202,6 +201,7 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['--samples', ['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
     ['SAMPLES', [], { SAMPLES: '2' }, 'invalid SAMPLES "2": expected true or false'],
     ['--samples-file empty', ['--samples-file='], {}, 'invalid --samples-file: expected a file path'],
+    ['--tls-cert-file empty', ['--tls-cert-file=', '--tls-key-file=/k.pem'], {}, 'invalid --tls-cert-file: expected a file path'],
     ['--samples-file with --samples=false', ['--samples=false', '--samples-file=/u.json'], {}, '--samples-file cannot be used with samples turned off (--samples=false or SAMPLES=false)'],
     ['SAMPLES_FILE with SAMPLES=false', [], { SAMPLES: 'false', SAMPLES_FILE: '/u.json' }, 'SAMPLES_FILE cannot be used with samples turned off (--samples=false or SAMPLES=false)'],
     ['a value with a newline stays on one line', ['--logfmt=te\nxt'], {}, 'invalid --logfmt "te\\nxt": allowed values are text, json'],

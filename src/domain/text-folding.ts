@@ -15,8 +15,3 @@ export function foldForSearch(text: string): string {
 // as PostgreSQL's unaccent folds them.
 const UNSPLIT_FOLDS: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i', ŧ: 't', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
 const UNSPLIT_LETTERS = new RegExp(`[${Object.keys(UNSPLIT_FOLDS).join('')}]`, 'g');
-
-/** The key under which emails are unique: `Alice@x.io` and `alice@x.io` are one user. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
 import { conflict, invalid, notFound, success, type Outcome } from './result';
-import { emailKey, foldForSearch } from './text-folding';
+import { exceedsCodePoints } from './code-points';
+import { canonicalEmail, emailKey } from './email-key';
+import { foldForSearch } from './text-folding';
+import { ECHO_LIMIT, escape } from '../shared/quote';
 import type { NewUser, User } from './user';
 import { validateNewUser } from './user-validation';
 
@@ -23,9 +26,10 @@ export class UserService {
     const user = normalise(input);
     const problem = validateNewUser(user);
     if (problem) return invalid(problem);
-    const stored = { ...user, id: user.id || this.newId() };
+    const stored = { ...user, email: canonicalEmail(user.email), id: user.id || this.newId() };
     const result = await this.repository.insert(stored);
     if (!result.inserted) {
+      if (result.reason === 'full') return conflict(`the directory is full (${result.capacity} users)`);
       return conflict(result.reason === 'email-taken' ? 'email already exists' : `id ${stored.id} already exists`);
     }
     return success(stored);
@@ -34,8 +38,11 @@ export class UserService {
   async getByEmail(rawEmail: string): Promise<Outcome<User>> {
     const email = rawEmail.trim();
     if (email === '') return invalid('email cannot be empty');
+    // Checked before the key is computed: NFKC may grow a string 18 times.
+    if (exceedsCodePoints(email, LIMITS.emailLength)) return invalid(`email must be at most ${LIMITS.emailLength} characters`);
     const user = await this.repository.findByEmail(email);
-    return user ? success(user) : notFound(`the email ${email} cannot be found`);
+    // The Go service's wording, with the email escaped and cut: it goes back to the client.
+    return user ? success(user) : notFound(`the email ${escape(email, ECHO_LIMIT)} cannot be found`);
   }
 
   async list(): Promise<Outcome<User[]>> {
@@ -43,11 +50,14 @@ export class UserService {
   }
 
   async searchName(rawQuery: string): Promise<Outcome<User[]>> {
-    const query = foldForSearch(rawQuery.trim());
-    if (query === '') return invalid('name query cannot be empty');
-    if ([...query].length > LIMITS.nameQueryLength) {
+    // The limit is on what was sent, checked before folding: folding may
+    // grow a character 18 times (U+FDFA), but never past 18 × the limit.
+    const trimmed = rawQuery.trim();
+    if (exceedsCodePoints(trimmed, LIMITS.nameQueryLength)) {
       return invalid(`name query must be at most ${LIMITS.nameQueryLength} characters`);
     }
+    const query = foldForSearch(trimmed);
+    if (query === '') return invalid('name query cannot be empty');
     return success(orderUsers(await this.repository.searchName(query)));
   }
 

@@ -1,17 +1,20 @@
+import { quoteEcho } from '../shared/quote';
+import { exceedsCodePoints } from './code-points';
+import { validateEmail } from './email-validation';
 import { LIMITS } from './limits';
 import type { NewUser } from './user';
 
-// Deliberately permissive (local@domain.tld, no spaces): the real check of an
-// address is delivering to it, and rejecting valid exotic addresses is worse.
-// Control characters are never part of an address.
-const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
 const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
-/** Returns a one-line message naming the first invalid field, or undefined. */
+/**
+ * Returns a one-line message naming the first invalid field, or undefined.
+ * Every length is checked on the raw text, in code points, before anything
+ * else reads the whole value.
+ */
 export function validateNewUser(user: NewUser): string | undefined {
   if (user.id !== '') {
-    if (user.id.length > LIMITS.idLength) return `user.id must be at most ${LIMITS.idLength} characters`;
-    if (!ID_PATTERN.test(user.id)) return `user.id ${quote(user.id)} may only contain letters, digits, '.', '_', ':' and '-'`;
+    if (exceedsCodePoints(user.id, LIMITS.idLength)) return `user.id must be at most ${LIMITS.idLength} characters`;
+    if (!ID_PATTERN.test(user.id)) return `user.id ${quoteEcho(user.id)} may only contain letters, digits, '.', '_', ':' and '-'`;
   }
   const emailProblem = validateEmail(user.email, 'user.email');
   if (emailProblem) return emailProblem;
@@ -19,31 +22,16 @@ export function validateNewUser(user: NewUser): string | undefined {
     return `user.age must be between ${LIMITS.minAge} and ${LIMITS.maxAge}, got ${user.age}`;
   }
   return (
-    checkLength('user.name.first', user.firstName, LIMITS.nameLength) ??
-    checkLength('user.name.last', user.lastName, LIMITS.nameLength) ??
-    checkLength('user.phone', user.phone, LIMITS.phoneLength) ??
-    checkLength('user.address', user.address, LIMITS.addressLength)
+    checkText('user.name.first', user.firstName, LIMITS.nameLength) ??
+    checkText('user.name.last', user.lastName, LIMITS.nameLength) ??
+    checkText('user.phone', user.phone, LIMITS.phoneLength) ??
+    checkText('user.address', user.address, LIMITS.addressLength)
   );
 }
 
-export function validateEmail(email: string, field: string): string | undefined {
-  if (email === '') return `${field} cannot be empty`;
-  if (email.length > LIMITS.emailLength) return `${field} must be at most ${LIMITS.emailLength} characters`;
-  if (!EMAIL_PATTERN.test(email)) return `${field} ${quote(email)} is not a valid email address`;
-  return undefined;
-}
+export { validateEmail };
 
-function checkLength(field: string, value: string, max: number): string | undefined {
-  if (hasControlCharacters(value)) return `${field} must not contain control characters`;
-  // Count code points, not UTF-16 units, so that limits mean characters.
-  return [...value].length > max ? `${field} must be at most ${max} characters` : undefined;
-}
-
-/** Quotes a value for a message, escaping control characters so that the message stays one line. */
-function quote(value: string): string {
-  return JSON.stringify(value);
-}
-
-function hasControlCharacters(value: string): boolean {
-  return /\p{Cc}/u.test(value);
+function checkText(field: string, value: string, max: number): string | undefined {
+  if (exceedsCodePoints(value, max)) return `${field} must be at most ${max} characters`;
+  return /\p{Cc}/u.test(value) ? `${field} must not contain control characters` : undefined;
 }

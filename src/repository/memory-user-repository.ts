@@ -1,4 +1,5 @@
-import { emailKey, foldForSearch } from '../domain/text-folding';
+import { emailKey } from '../domain/email-key';
+import { foldForSearch } from '../domain/text-folding';
 import type { User } from '../domain/user';
 import type { InsertResult, UserRepository } from './user-repository';
 
@@ -13,12 +14,16 @@ export class MemoryUserRepository implements UserRepository {
   private readonly byEmail = new Map<string, Entry>();
   private readonly ids = new Set<string>();
 
+  /** `maxUsers` bounds the memory the store may take (--max-users); past it, inserts answer `full`. */
+  constructor(private readonly maxUsers = Infinity) {}
+
   // Each method is synchronous inside, so a check-then-insert cannot interleave
   // with another call: that is what makes concurrent inserts safe here.
   async insert(user: User): Promise<InsertResult> {
     const key = emailKey(user.email);
     if (this.byEmail.has(key)) return { inserted: false, reason: 'email-taken' };
     if (this.ids.has(user.id)) return { inserted: false, reason: 'id-taken' };
+    if (this.byEmail.size >= this.maxUsers) return { inserted: false, reason: 'full', capacity: this.maxUsers };
     const stored = { ...user };
     this.byEmail.set(key, {
       user: stored,

@@ -1,7 +1,11 @@
 import type { User } from '../domain/user';
 
 /** Why an insert was refused; the repository, not the caller, is the judge of uniqueness. */
-export type InsertResult = { inserted: true } | { inserted: false; reason: 'email-taken' | 'id-taken' };
+export type InsertResult =
+  | { inserted: true }
+  | { inserted: false; reason: 'email-taken' | 'id-taken' }
+  // Only a bounded store (memory, --max-users) answers this.
+  | { inserted: false; reason: 'full'; capacity: number };
 
 /**
  * Where users live. Implementations (in-memory, PostgreSQL) must make insert

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { User } from '../domain/user';
-import { quote } from '../shared/config-error';
+import { quote } from '../shared/quote';
 
 /** Thrown when a samples file cannot be used; the message is one line naming the file. */
 export class SamplesFileError extends Error {}

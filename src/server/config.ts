@@ -1,5 +1,6 @@
 import yargs from 'yargs';
-import { ConfigError, oneOf, parseBoolean, quote } from '../shared/config-error';
+import { ConfigError, oneOf, parseBoolean } from '../shared/config-error';
+import { quote } from '../shared/quote';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
 import { readPemFile } from '../shared/pem-file';

@@ -1,10 +1,7 @@
+import { quote } from './quote';
+
 /** A bad flag or environment value: the binaries print its message as one line and exit 2. */
 export class ConfigError extends Error {}
-
-/** Quotes a user-given value for a message: escaped, so the message stays one line. */
-export function quote(value: string): string {
-  return JSON.stringify(value);
-}
 
 /** Parses a boolean flag or variable value, naming its source when it is neither. */
 export function parseBoolean(raw: string, source: string): boolean {

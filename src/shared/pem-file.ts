@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, quote } from './config-error';
+import { ConfigError } from './config-error';
+import { quote } from './quote';
 
 /**
  * Reads a PEM file named by a flag; `source` (e.g. `--cacert`) names the flag

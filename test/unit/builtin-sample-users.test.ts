@@ -1,4 +1,4 @@
-import { emailKey } from '../../src/domain/text-folding';
+import { emailKey } from '../../src/domain/email-key';
 import { UserService } from '../../src/domain/user-service';
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
 import { builtinSampleUsers } from '../../src/samples/builtin-sample-users';

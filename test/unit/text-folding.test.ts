@@ -1,4 +1,4 @@
-import { emailKey, foldForSearch } from '../../src/domain/text-folding';
+import { foldForSearch } from '../../src/domain/text-folding';
 
 test.each<[string, string]>([
   ['Maël', 'mael'],
@@ -19,9 +19,4 @@ test.each<[string, string]>([
   ["O'Connell", "o'connell"],
 ])('%j folds to %j', (text, folded) => {
   expect(foldForSearch(text)).toBe(folded);
-});
-
-test('emailKey trims and lower-cases, and nothing else', () => {
-  expect(emailKey('  Alice@X.io ')).toBe('alice@x.io');
-  expect(emailKey('josé@x.io')).toBe('josé@x.io');
 });

@@ -7,7 +7,7 @@ import {
 import { CliError } from '../cli-error';
 import type { RemoteCommand } from '../command';
 import { resolveHealthInput } from '../config';
-import { quote } from '../../shared/config-error';
+import { quote } from '../../shared/quote';
 
 export const healthCommand: RemoteCommand<ReturnType<typeof resolveHealthInput>> = {
   kind: 'remote',

@@ -1,0 +1,19 @@
+/**
+ * True when `text` has more than `max` code points. Reads at most max + 1 of
+ * them, so checking a limit costs what the limit allows, not what was sent.
+ */
+export function exceedsCodePoints(text: string, max: number): boolean {
+  // Each code point is one or two UTF-16 units: decide by length when we can.
+  if (text.length <= max) return false;
+  if (text.length > 2 * max) return true;
+  let points = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    if (++points > max) return true;
+  }
+  return false;
+}

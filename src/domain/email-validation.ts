@@ -1,0 +1,59 @@
+import { exceedsCodePoints } from './code-points';
+import { LIMITS } from './limits';
+import { quoteEcho } from '../shared/quote';
+
+// Deliberately permissive (local@domain.tld, no spaces): the real check of an
+// address is delivering to it, and rejecting valid exotic addresses is worse.
+// Control characters are never part of an address.
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
+const FORMAT_CHARACTER = /\p{Cf}/u;
+// Scripts whose letters look alike: one of each in a local part is a spoof.
+const CONFUSABLE_SCRIPTS = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+] as const;
+
+/**
+ * Returns a one-line message naming what is wrong with an email (already
+ * trimmed), or undefined. Its length is checked first, on the raw text in code
+ * points, so that no normalisation ever runs on an unbounded string. Then the
+ * rules that keep one identity per email: no invisible or format characters,
+ * no compatibility characters (their look-alike plain form is what to write),
+ * and no local part mixing Latin, Greek and Cyrillic letters.
+ */
+export function validateEmail(email: string, field: string): string | undefined {
+  if (email === '') return `${field} cannot be empty`;
+  if (exceedsCodePoints(email, LIMITS.emailLength)) return `${field} must be at most ${LIMITS.emailLength} characters`;
+  const format = FORMAT_CHARACTER.exec(email);
+  if (format) return `${field} must not contain invisible or format characters (found ${codePoint(format[0])})`;
+  const compatibility = findCompatibilityCharacter(email);
+  if (compatibility) {
+    return `${field} must not contain compatibility characters (found ${codePoint(compatibility)}, write ${quoteEcho(compatibility.normalize('NFKC'))} instead)`;
+  }
+  if (!EMAIL_PATTERN.test(email)) return `${field} ${quoteEcho(email)} is not a valid email address`;
+  const localPart = email.slice(0, email.lastIndexOf('@'));
+  const scripts = CONFUSABLE_SCRIPTS.filter(([, letters]) => letters.test(localPart)).map(([name]) => name);
+  if (scripts.length > 1) return `${field} local part must not mix ${scripts.join(' and ')} letters`;
+  return undefined;
+}
+
+/**
+ * A character that NFKC replaces while NFC keeps (full-width letters,
+ * ligatures), or that NFC itself replaces by another single character (the
+ * Kelvin sign K, the Ohm sign Ω): each looks like a plainer character it
+ * would be confused with. Decomposed accents are fine: NFC composes them.
+ */
+function findCompatibilityCharacter(email: string): string | undefined {
+  if (email.normalize('NFKC') === email) return undefined;
+  for (const character of email) {
+    const decomposed = character.normalize('NFD');
+    if (decomposed !== character && [...decomposed].length === 1) return character;
+    if (character.normalize('NFKC') !== character.normalize('NFC')) return character;
+  }
+  return undefined;
+}
+
+function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}

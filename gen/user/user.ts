@@ -36,6 +36,10 @@ export interface User {
 }
 
 export interface ListReq {
+  /** Most users in this page; 0: as many as fit the byte budget (see Paging). */
+  pageSize: number;
+  /** next_page_token of the previous page of the same query; empty: the first. */
+  pageToken: string;
 }
 
 export interface CreateReq {
@@ -57,7 +61,13 @@ export interface GetByEmailResp {
 }
 
 export interface SearchAgeReq {
-  ageRange: SearchAgeReq_AgeRange | undefined;
+  ageRange:
+    | SearchAgeReq_AgeRange
+    | undefined;
+  /** See ListReq.page_size. */
+  pageSize: number;
+  /** See ListReq.page_token. */
+  pageToken: string;
 }
 
 export interface SearchAgeReq_AgeRange {
@@ -67,11 +77,17 @@ export interface SearchAgeReq_AgeRange {
 
 export interface SearchNameReq {
   query: string;
+  /** See ListReq.page_size. */
+  pageSize: number;
+  /** See ListReq.page_token. */
+  pageToken: string;
 }
 
 export interface SearchResp {
   status: Status | undefined;
   users: User[];
+  /** Token of the next page of this query; empty when this page is the last. */
+  nextPageToken: string;
 }
 
 /** Status carries the application outcome of a call; the gRPC status stays OK. */
@@ -372,11 +388,17 @@ export const User: MessageFns<User> = {
 };
 
 function createBaseListReq(): ListReq {
-  return {};
+  return { pageSize: 0, pageToken: "" };
 }
 
 export const ListReq: MessageFns<ListReq> = {
-  encode(_: ListReq, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: ListReq, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
     return writer;
   },
 
@@ -393,6 +415,22 @@ export const ListReq: MessageFns<ListReq> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -405,20 +443,39 @@ export const ListReq: MessageFns<ListReq> = {
     }
   },
 
-  fromJSON(_: any): ListReq {
-    return {};
+  fromJSON(object: any): ListReq {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
-  toJSON(_: ListReq): unknown {
+  toJSON(message: ListReq): unknown {
     const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
   create(base?: DeepPartial<ListReq>): ListReq {
     return ListReq.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<ListReq>): ListReq {
+  fromPartial(object: DeepPartial<ListReq>): ListReq {
     const message = createBaseListReq();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
@@ -732,13 +789,19 @@ export const GetByEmailResp: MessageFns<GetByEmailResp> = {
 };
 
 function createBaseSearchAgeReq(): SearchAgeReq {
-  return { ageRange: undefined };
+  return { ageRange: undefined, pageSize: 0, pageToken: "" };
 }
 
 export const SearchAgeReq: MessageFns<SearchAgeReq> = {
   encode(message: SearchAgeReq, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.ageRange !== undefined) {
       SearchAgeReq_AgeRange.encode(message.ageRange, writer.uint32(10).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -764,6 +827,22 @@ export const SearchAgeReq: MessageFns<SearchAgeReq> = {
             message.ageRange = SearchAgeReq_AgeRange.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -777,13 +856,31 @@ export const SearchAgeReq: MessageFns<SearchAgeReq> = {
   },
 
   fromJSON(object: any): SearchAgeReq {
-    return { ageRange: isSet(object.ageRange) ? SearchAgeReq_AgeRange.fromJSON(object.ageRange) : undefined };
+    return {
+      ageRange: isSet(object.ageRange) ? SearchAgeReq_AgeRange.fromJSON(object.ageRange) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
   toJSON(message: SearchAgeReq): unknown {
     const obj: any = {};
     if (message.ageRange !== undefined) {
       obj.ageRange = SearchAgeReq_AgeRange.toJSON(message.ageRange);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -796,6 +893,8 @@ export const SearchAgeReq: MessageFns<SearchAgeReq> = {
     message.ageRange = (object.ageRange !== undefined && object.ageRange !== null)
       ? SearchAgeReq_AgeRange.fromPartial(object.ageRange)
       : undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
@@ -890,13 +989,19 @@ export const SearchAgeReq_AgeRange: MessageFns<SearchAgeReq_AgeRange> = {
 };
 
 function createBaseSearchNameReq(): SearchNameReq {
-  return { query: "" };
+  return { query: "", pageSize: 0, pageToken: "" };
 }
 
 export const SearchNameReq: MessageFns<SearchNameReq> = {
   encode(message: SearchNameReq, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.query !== "") {
       writer.uint32(10).string(message.query);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -922,6 +1027,22 @@ export const SearchNameReq: MessageFns<SearchNameReq> = {
             message.query = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -935,13 +1056,31 @@ export const SearchNameReq: MessageFns<SearchNameReq> = {
   },
 
   fromJSON(object: any): SearchNameReq {
-    return { query: isSet(object.query) ? globalThis.String(object.query) : "" };
+    return {
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
   toJSON(message: SearchNameReq): unknown {
     const obj: any = {};
     if (message.query !== "") {
       obj.query = message.query;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -952,12 +1091,14 @@ export const SearchNameReq: MessageFns<SearchNameReq> = {
   fromPartial(object: DeepPartial<SearchNameReq>): SearchNameReq {
     const message = createBaseSearchNameReq();
     message.query = object.query ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseSearchResp(): SearchResp {
-  return { status: undefined, users: [] };
+  return { status: undefined, users: [], nextPageToken: "" };
 }
 
 export const SearchResp: MessageFns<SearchResp> = {
@@ -967,6 +1108,9 @@ export const SearchResp: MessageFns<SearchResp> = {
     }
     for (const v of message.users) {
       User.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1000,6 +1144,14 @@ export const SearchResp: MessageFns<SearchResp> = {
             message.users.push(User.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1016,6 +1168,11 @@ export const SearchResp: MessageFns<SearchResp> = {
     return {
       status: isSet(object.status) ? Status.fromJSON(object.status) : undefined,
       users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -1026,6 +1183,9 @@ export const SearchResp: MessageFns<SearchResp> = {
     }
     if (message.users?.length) {
       obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -1039,6 +1199,7 @@ export const SearchResp: MessageFns<SearchResp> = {
       ? Status.fromPartial(object.status)
       : undefined;
     message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -1143,7 +1304,10 @@ export const UserServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** List returns every user, sorted by email. */
+    /**
+     * List returns every user, sorted by email. It is paged: see "Paging"
+     * below.
+     */
     list: {
       name: "List",
       requestType: ListReq as typeof ListReq,
@@ -1163,7 +1327,7 @@ export const UserServiceDefinition = {
     },
     /**
      * SearchName finds users whose first or last name contains the query,
-     * ignoring case and diacritics.
+     * ignoring case and diacritics, sorted by email. Paged.
      */
     searchName: {
       name: "SearchName",
@@ -1173,7 +1337,10 @@ export const UserServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** SearchAge finds users with from <= age <= to_included. */
+    /**
+     * SearchAge finds users with from <= age <= to_included, sorted by age,
+     * then by email. Paged.
+     */
     searchAge: {
       name: "SearchAge",
       requestType: SearchAgeReq as typeof SearchAgeReq,
@@ -1188,32 +1355,44 @@ export const UserServiceDefinition = {
 export interface UserServiceImplementation<CallContextExt = {}> {
   /** Create stores a user. An empty id makes the server generate one. */
   create(request: CreateReq, context: CallContext & CallContextExt): Promise<DeepPartial<CreateResp>>;
-  /** List returns every user, sorted by email. */
+  /**
+   * List returns every user, sorted by email. It is paged: see "Paging"
+   * below.
+   */
   list(request: ListReq, context: CallContext & CallContextExt): Promise<DeepPartial<SearchResp>>;
   /** GetByEmail looks a user up by email, case-insensitively. */
   getByEmail(request: GetByEmailReq, context: CallContext & CallContextExt): Promise<DeepPartial<GetByEmailResp>>;
   /**
    * SearchName finds users whose first or last name contains the query,
-   * ignoring case and diacritics.
+   * ignoring case and diacritics, sorted by email. Paged.
    */
   searchName(request: SearchNameReq, context: CallContext & CallContextExt): Promise<DeepPartial<SearchResp>>;
-  /** SearchAge finds users with from <= age <= to_included. */
+  /**
+   * SearchAge finds users with from <= age <= to_included, sorted by age,
+   * then by email. Paged.
+   */
   searchAge(request: SearchAgeReq, context: CallContext & CallContextExt): Promise<DeepPartial<SearchResp>>;
 }
 
 export interface UserServiceClient<CallOptionsExt = {}> {
   /** Create stores a user. An empty id makes the server generate one. */
   create(request: DeepPartial<CreateReq>, options?: CallOptions & CallOptionsExt): Promise<CreateResp>;
-  /** List returns every user, sorted by email. */
+  /**
+   * List returns every user, sorted by email. It is paged: see "Paging"
+   * below.
+   */
   list(request: DeepPartial<ListReq>, options?: CallOptions & CallOptionsExt): Promise<SearchResp>;
   /** GetByEmail looks a user up by email, case-insensitively. */
   getByEmail(request: DeepPartial<GetByEmailReq>, options?: CallOptions & CallOptionsExt): Promise<GetByEmailResp>;
   /**
    * SearchName finds users whose first or last name contains the query,
-   * ignoring case and diacritics.
+   * ignoring case and diacritics, sorted by email. Paged.
    */
   searchName(request: DeepPartial<SearchNameReq>, options?: CallOptions & CallOptionsExt): Promise<SearchResp>;
-  /** SearchAge finds users with from <= age <= to_included. */
+  /**
+   * SearchAge finds users with from <= age <= to_included, sorted by age,
+   * then by email. Paged.
+   */
   searchAge(request: DeepPartial<SearchAgeReq>, options?: CallOptions & CallOptionsExt): Promise<SearchResp>;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UserRepository } from '../repository/user-repository';
+import type { InsertResult, UserRecord, UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
 import { conflict, invalid, notFound, success, type Outcome } from './result';
 import { exceedsCodePoints } from './code-points';
@@ -7,6 +7,7 @@ import { canonicalEmail, emailKey } from './email-key';
 import { foldForSearch } from './text-folding';
 import { ECHO_LIMIT, escape } from '../shared/quote';
 import type { NewUser, User } from './user';
+import { toUserRecord } from './user-record';
 import { validateNewUser } from './user-validation';
 
 export interface AgeRange {
@@ -27,11 +28,8 @@ export class UserService {
     const problem = validateNewUser(user);
     if (problem) return invalid(problem);
     const stored = { ...user, email: canonicalEmail(user.email), id: user.id || this.newId() };
-    const result = await this.repository.insert(stored);
-    if (!result.inserted) {
-      if (result.reason === 'full') return conflict(`the directory is full (${result.capacity} users)`);
-      return conflict(result.reason === 'email-taken' ? 'email already exists' : `id ${stored.id} already exists`);
-    }
+    const result = await this.repository.insert(toUserRecord(stored));
+    if (!result.inserted) return conflict(refusal(result, stored));
     return success(stored);
   }
 
@@ -40,13 +38,13 @@ export class UserService {
     if (email === '') return invalid('email cannot be empty');
     // Checked before the key is computed: NFKC may grow a string 18 times.
     if (exceedsCodePoints(email, LIMITS.emailLength)) return invalid(`email must be at most ${LIMITS.emailLength} characters`);
-    const user = await this.repository.findByEmail(email);
+    const user = await this.repository.findByEmailKey(emailKey(email));
     // The Go service's wording, with the email escaped and cut: it goes back to the client.
     return user ? success(user) : notFound(`the email ${escape(email, ECHO_LIMIT)} cannot be found`);
   }
 
   async list(): Promise<Outcome<User[]>> {
-    return success(orderUsers(await this.repository.list()));
+    return success(users(await this.repository.list(undefined, EVERYTHING)));
   }
 
   async searchName(rawQuery: string): Promise<Outcome<User[]>> {
@@ -58,7 +56,7 @@ export class UserService {
     }
     const query = foldForSearch(trimmed);
     if (query === '') return invalid('name query cannot be empty');
-    return success(orderUsers(await this.repository.searchName(query)));
+    return success(users(await this.repository.searchName(query, undefined, EVERYTHING)));
   }
 
   async searchAge(range: AgeRange | undefined): Promise<Outcome<User[]>> {
@@ -66,8 +64,7 @@ export class UserService {
     if (range.from > range.toIncluded) {
       return invalid(`ageRange.from (${range.from}) must not be greater than ageRange.to_included (${range.toIncluded})`);
     }
-    const users = await this.repository.searchAge(range.from, range.toIncluded);
-    return success(orderUsers(users, (user) => user.age));
+    return success(users(await this.repository.searchAge(range.from, range.toIncluded, undefined, EVERYTHING)));
   }
 
   async count(): Promise<number> {
@@ -88,12 +85,19 @@ function normalise(user: NewUser): NewUser {
   };
 }
 
-// Plain code-unit order on the email key: stable across locales and identical
-// to what a database with a "C" collation returns. Keys are computed once per
-// user, not once per comparison: this sort runs on every List.
-function orderUsers(users: User[], rank: (user: User) => number = () => 0): User[] {
-  return users
-    .map((user) => ({ user, rank: rank(user), email: emailKey(user.email) }))
-    .sort((a, b) => a.rank - b.rank || (a.email < b.email ? -1 : a.email > b.email ? 1 : 0))
-    .map((entry) => entry.user);
+const EVERYTHING = Number.MAX_SAFE_INTEGER;
+
+function users(records: UserRecord[]): User[] {
+  return records.map((record) => record.user);
+}
+
+function refusal(result: Exclude<InsertResult, { inserted: true }>, user: User): string {
+  switch (result.reason) {
+    case 'email-taken':
+      return 'email already exists';
+    case 'id-taken':
+      return `id ${user.id} already exists`;
+    case 'full':
+      return `the directory is full (${result.capacity} users)`;
+  }
 }

@@ -1,17 +1,16 @@
-import { emailKey } from '../domain/email-key';
-import { foldForSearch } from '../domain/text-folding';
+import BTree from 'sorted-btree';
+import { compareAgeOrderKeys, compareKeys, type AgeOrderKey } from '../domain/key-order';
 import type { User } from '../domain/user';
-import type { InsertResult, UserRepository } from './user-repository';
+import type { AgePosition, InsertResult, UserRecord, UserRepository } from './user-repository';
 
-interface Entry {
-  user: User;
-  foldedFirst: string;
-  foldedLast: string;
-}
-
-/** Keeps users in process memory: fast, and lost on restart (one per pod). */
+/**
+ * Keeps users in process memory: fast, and lost on restart (one per pod).
+ * Two ordered indexes (B+ trees) serve the two orders, so a page costs
+ * O(log n + page size), not a scan and a sort of the whole store.
+ */
 export class MemoryUserRepository implements UserRepository {
-  private readonly byEmail = new Map<string, Entry>();
+  private readonly byEmailKey = new BTree<string, UserRecord>(undefined, compareKeys);
+  private readonly byAge = new BTree<AgeOrderKey, UserRecord>(undefined, compareAgeOrderKeys);
   private readonly ids = new Set<string>();
 
   /** `maxUsers` bounds the memory the store may take (--max-users); past it, inserts answer `full`. */
@@ -19,48 +18,68 @@ export class MemoryUserRepository implements UserRepository {
 
   // Each method is synchronous inside, so a check-then-insert cannot interleave
   // with another call: that is what makes concurrent inserts safe here.
-  async insert(user: User): Promise<InsertResult> {
-    const key = emailKey(user.email);
-    if (this.byEmail.has(key)) return { inserted: false, reason: 'email-taken' };
-    if (this.ids.has(user.id)) return { inserted: false, reason: 'id-taken' };
-    if (this.byEmail.size >= this.maxUsers) return { inserted: false, reason: 'full', capacity: this.maxUsers };
-    const stored = { ...user };
-    this.byEmail.set(key, {
-      user: stored,
-      foldedFirst: foldForSearch(stored.firstName),
-      foldedLast: foldForSearch(stored.lastName),
-    });
-    this.ids.add(stored.id);
+  async insert(record: UserRecord): Promise<InsertResult> {
+    if (this.byEmailKey.has(record.emailKey)) return { inserted: false, reason: 'email-taken' };
+    if (this.ids.has(record.user.id)) return { inserted: false, reason: 'id-taken' };
+    if (this.byEmailKey.size >= this.maxUsers) return { inserted: false, reason: 'full', capacity: this.maxUsers };
+    const stored = copyRecord(record);
+    this.byEmailKey.set(stored.emailKey, stored);
+    this.byAge.set({ age: stored.user.age, emailKey: stored.emailKey }, stored);
+    this.ids.add(stored.user.id);
     return { inserted: true };
   }
 
-  async findByEmail(email: string): Promise<User | undefined> {
-    const entry = this.byEmail.get(emailKey(email));
-    return entry && { ...entry.user };
+  async findByEmailKey(emailKey: string): Promise<User | undefined> {
+    const record = this.byEmailKey.get(emailKey);
+    return record && { ...record.user };
   }
 
-  async list(): Promise<User[]> {
-    return this.select(() => true);
+  async list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
+    return take(this.byEmailKey.values(afterEmailKey), (key) => key === afterEmailKey, () => true, limit);
   }
 
-  async searchName(foldedQuery: string): Promise<User[]> {
-    return this.select((e) => e.foldedFirst.includes(foldedQuery) || e.foldedLast.includes(foldedQuery));
+  async searchName(foldedQuery: string, afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
+    // No index answers "contains": this walks the email order from the
+    // position on, and stops as soon as the page is full.
+    const matches = (r: UserRecord) => r.foldedFirstName.includes(foldedQuery) || r.foldedLastName.includes(foldedQuery);
+    return take(this.byEmailKey.values(afterEmailKey), (key) => key === afterEmailKey, matches, limit);
   }
 
-  async searchAge(from: number, toIncluded: number): Promise<User[]> {
-    return this.select((e) => e.user.age >= from && e.user.age <= toIncluded);
+  async searchAge(from: number, toIncluded: number, after: AgePosition | undefined, limit: number): Promise<UserRecord[]> {
+    const start = after && after.age >= from ? after : { age: from, emailKey: '' };
+    const isStart = (r: UserRecord) => after !== undefined && r.user.age === after.age && r.emailKey === after.emailKey;
+    const records: UserRecord[] = [];
+    for (const record of this.byAge.values(start)) {
+      if (records.length >= limit || record.user.age > toIncluded) break;
+      if (!isStart(record)) records.push(copyRecord(record));
+    }
+    return records;
   }
 
   async count(): Promise<number> {
-    return this.byEmail.size;
+    return this.byEmailKey.size;
   }
 
   async close(): Promise<void> {}
+}
 
-  // Copies, so that callers can never change what is stored.
-  private select(keep: (entry: Entry) => boolean): User[] {
-    const users: User[] = [];
-    for (const entry of this.byEmail.values()) if (keep(entry)) users.push({ ...entry.user });
-    return users;
+function take(
+  records: Iterable<UserRecord>,
+  isStart: (emailKey: string) => boolean,
+  keep: (record: UserRecord) => boolean,
+  limit: number,
+): UserRecord[] {
+  const page: UserRecord[] = [];
+  if (limit <= 0) return page;
+  for (const record of records) {
+    if (isStart(record.emailKey) || !keep(record)) continue;
+    page.push(copyRecord(record));
+    if (page.length >= limit) break;
   }
+  return page;
+}
+
+// Copies in and out, so that callers can never change what is stored.
+function copyRecord(record: UserRecord): UserRecord {
+  return { ...record, user: { ...record.user } };
 }

@@ -1,27 +1,45 @@
+import type { AgeOrderKey } from '../domain/key-order';
 import type { User } from '../domain/user';
+
+/** A user with the keys the domain computed for it. Repositories store and index the keys; they never compute them. */
+export interface UserRecord {
+  user: User;
+  /** Uniqueness, look-up and ordering key of the email (the domain's emailKey). */
+  emailKey: string;
+  /** First and last name folded for search (the domain's foldForSearch). */
+  foldedFirstName: string;
+  foldedLastName: string;
+}
 
 /** Why an insert was refused; the repository, not the caller, is the judge of uniqueness. */
 export type InsertResult =
   | { inserted: true }
   | { inserted: false; reason: 'email-taken' | 'id-taken' }
-  // Only a bounded store (memory, --max-users) answers this.
+  /** Only a bounded store refuses this way (the in-memory store's --max-users). */
   | { inserted: false; reason: 'full'; capacity: number };
 
+/** Keyset position in the age order: strictly after (age, emailKey). */
+export type AgePosition = AgeOrderKey;
+
 /**
- * Where users live. Implementations (in-memory, PostgreSQL) must make insert
- * atomic: of concurrent inserts of one email, exactly one succeeds.
- * Ordering is the service's job; repositories may return users in any order.
+ * Where users live (in memory, PostgreSQL, PGlite). Every order is the
+ * domain's compareKeys on emailKey (Unicode code point order; SQL: COLLATE "C"),
+ * and every `after` is exclusive: that is what keyset paging rests on.
  */
 export interface UserRepository {
-  insert(user: User): Promise<InsertResult>;
-  /** Case-insensitive look-up (see emailKey). */
-  findByEmail(email: string): Promise<User | undefined>;
-  list(): Promise<User[]>;
-  /** Users whose folded first or last name contains `foldedQuery` (see foldForSearch). */
-  searchName(foldedQuery: string): Promise<User[]>;
-  /** Users with from <= age <= toIncluded. */
-  searchAge(from: number, toIncluded: number): Promise<User[]>;
+  /** Atomic: of concurrent inserts of one emailKey (or one id), exactly one succeeds. Committed before it resolves. */
+  insert(record: UserRecord): Promise<InsertResult>;
+  findByEmailKey(emailKey: string): Promise<User | undefined>;
+  /** Up to `limit` records ordered by emailKey, strictly after `afterEmailKey` when given. */
+  list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]>;
+  /**
+   * Records whose foldedFirstName or foldedLastName contains `foldedQuery` LITERALLY (% and _ are not wildcards),
+   * ordered by emailKey, strictly after `afterEmailKey`, up to `limit`.
+   */
+  searchName(foldedQuery: string, afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]>;
+  /** Records with from <= age <= toIncluded, ordered by (age, emailKey), strictly after `after`, up to `limit`. */
+  searchAge(from: number, toIncluded: number, after: AgePosition | undefined, limit: number): Promise<UserRecord[]>;
   count(): Promise<number>;
-  /** Releases connections; the in-memory store has none. */
+  /** Releases connections. Called exactly once, at shutdown, after in-flight calls end. */
   close(): Promise<void>;
 }

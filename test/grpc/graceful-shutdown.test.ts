@@ -1,5 +1,6 @@
 import { createChannel, createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
+import { toUserRecord } from '../../src/domain/user-record';
 import { clientErrorOf } from '../support/client-errors';
 import { GatedRepository } from '../support/gated-repository';
 import { healthClient, watchHealth } from '../support/health-client';
@@ -8,7 +9,7 @@ import { fieldsOf } from '../support/log-lines';
 
 test('an in-flight call completes; meanwhile health says NOT_SERVING and new calls are refused', async () => {
   const repository = new GatedRepository();
-  await repository.insert({ id: 'u1', age: 40, firstName: 'Ana', lastName: 'Muñoz', email: 'ana@x.io', phone: '', address: '' });
+  await repository.insert(toUserRecord({ id: 'u1', age: 40, firstName: 'Ana', lastName: 'Muñoz', email: 'ana@x.io', phone: '', address: '' }));
   const env = await startInProcessServer({ gracePeriodMs: 120_000 }, repository);
   const otherChannel = createChannel(env.address);
   try {
@@ -29,6 +30,7 @@ test('an in-flight call completes; meanwhile health says NOT_SERVING and new cal
     expect(await inFlight).toEqual({
       status: { code: Status_StatusCode.SUCCESS, msg: '' },
       users: [{ id: 'u1', age: 40, name: { first: 'Ana', last: 'Muñoz' }, email: 'ana@x.io', phone: '', address: '' }],
+      nextPageToken: '',
     });
     await shutdown;
     expect(shutdownDone).toBe(true);

@@ -24,7 +24,7 @@ function client(port: number, credentials: ChannelCredentials, options: Record<s
   return createClient(UserServiceDefinition, channel);
 }
 
-const listOk = { status: { code: Status_StatusCode.SUCCESS, msg: '' }, users: [] };
+const listOk = { status: { code: Status_StatusCode.SUCCESS, msg: '' }, users: [], nextPageToken: '' };
 
 describe('TLS', () => {
   let env: InProcessServer;

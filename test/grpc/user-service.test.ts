@@ -38,7 +38,7 @@ describe('Create', () => {
     expect(response.status).toEqual(OK_STATUS);
     expect(response.user).toEqual({ ...wireUser(), id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) });
     // The wire name.first/name.last are the domain's firstName/lastName.
-    expect(await repository.findByEmail('alice@x.io')).toEqual({
+    expect(await repository.findByEmailKey('alice@x.io')).toEqual({
       id: response.user!.id,
       age: 30,
       firstName: 'Alice',
@@ -64,7 +64,7 @@ describe('Create', () => {
     const response = await env.client.create({ user: wireUser({ email: 'alice@X.IO', name: { first: 'Eve', last: 'X' } }) });
     expect(response).toEqual({ status: { code: FAILED, msg: 'email already exists' }, user: undefined });
     expect(await repository.count()).toBe(1);
-    expect((await repository.findByEmail('alice@x.io'))?.firstName).toBe('Alice');
+    expect((await repository.findByEmailKey('alice@x.io'))?.firstName).toBe('Alice');
   });
 
   test('FAILED for an id already taken', async () => {
@@ -125,7 +125,7 @@ describe('GetByEmail', () => {
 
 describe('List', () => {
   test('SUCCESS and no users when empty', async () => {
-    expect(await env.client.list({})).toEqual({ status: OK_STATUS, users: [] });
+    expect(await env.client.list({})).toEqual({ status: OK_STATUS, users: [], nextPageToken: '' });
   });
 
   test('every user, sorted by email', async () => {
@@ -137,6 +137,7 @@ describe('List', () => {
     expect(await env.client.list({})).toEqual({
       status: OK_STATUS,
       users: [wireUser({ id: 'a', email: 'alice@x.io' }), wireUser({ id: 'b', email: 'Bob@x.io' }), wireUser({ id: 'c', email: 'carol@x.io' })],
+      nextPageToken: '',
     });
   });
 });
@@ -166,11 +167,12 @@ describe('SearchName', () => {
     expect(await env.client.searchName({ query: 'mael' })).toEqual({
       status: OK_STATUS,
       users: [wireUser({ id: 'm', email: 'mael@x.io', name: { first: 'Maël', last: 'Valadier' } })],
+      nextPageToken: '',
     });
   });
 
   test.each(['', '  '])('INVALID_QUERY for the empty query %j', async (query) => {
-    expect(await env.client.searchName({ query })).toEqual({ status: { code: INVALID_QUERY, msg: 'name query cannot be empty' }, users: [] });
+    expect(await env.client.searchName({ query })).toEqual({ status: { code: INVALID_QUERY, msg: 'name query cannot be empty' }, users: [], nextPageToken: '' });
   });
 });
 
@@ -196,17 +198,18 @@ describe('SearchAge', () => {
   });
 
   test('a range of zeros is a range, not a missing one', async () => {
-    expect(await env.client.searchAge({ ageRange: { from: 0, toIncluded: 0 } })).toEqual({ status: OK_STATUS, users: [] });
+    expect(await env.client.searchAge({ ageRange: { from: 0, toIncluded: 0 } })).toEqual({ status: OK_STATUS, users: [], nextPageToken: '' });
   });
 
   test('INVALID_QUERY for a missing ageRange', async () => {
-    expect(await env.client.searchAge({})).toEqual({ status: { code: INVALID_QUERY, msg: 'ageRange is required' }, users: [] });
+    expect(await env.client.searchAge({})).toEqual({ status: { code: INVALID_QUERY, msg: 'ageRange is required' }, users: [], nextPageToken: '' });
   });
 
   test('INVALID_QUERY for from > to_included', async () => {
     expect(await env.client.searchAge({ ageRange: { from: 43, toIncluded: 42 } })).toEqual({
       status: { code: INVALID_QUERY, msg: 'ageRange.from (43) must not be greater than ageRange.to_included (42)' },
       users: [],
+      nextPageToken: '',
     });
   });
 });

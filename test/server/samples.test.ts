@@ -46,7 +46,7 @@ test.each<[string, string[], NodeJS.ProcessEnv]>([
   ['--no-samples', ['--no-samples'], {}],
   ['SAMPLES=false', [], { SAMPLES: 'false' }],
 ])('%s: no users', async (_what, args, env) => {
-  expect(await listOf(args, env)).toEqual({ status: OK, users: [] });
+  expect(await listOf(args, env)).toEqual({ status: OK, users: [], nextPageToken: '' });
   expect(server!.output()).not.toContain('sample users loaded');
 });
 
@@ -71,6 +71,7 @@ test('--samples-file loads a file in the Go format instead of the built-in users
       },
       { id: 'g2', age: 22, name: { first: 'Zoë', last: 'Abbott' }, email: 'zoe.abbott@email.info', phone: '+1 (800) 555-0100', address: '1 Main Street' },
     ],
+    nextPageToken: '',
   });
   const loaded = server!.output().split('\n').find((l) => l.includes('sample users loaded'));
   expect(JSON.parse(loaded!)).toMatchObject({ level: 'info', message: 'sample users loaded', count: 2, source: `samples file ${file}` });

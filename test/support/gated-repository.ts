@@ -1,5 +1,5 @@
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
-import type { User } from '../../src/domain/user';
+import type { UserRecord } from '../../src/repository/user-repository';
 
 /**
  * A memory repository whose list() waits until the test opens the gate: a
@@ -12,10 +12,10 @@ export class GatedRepository extends MemoryUserRepository {
   /** Resolves once a list() call is waiting at the gate. */
   readonly entered = new Promise<void>((resolve) => (this.signalEntered = resolve));
 
-  override async list(): Promise<User[]> {
+  override async list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
     this.signalEntered();
     await this.gate;
-    return super.list();
+    return super.list(afterEmailKey, limit);
   }
 
   release(): void {

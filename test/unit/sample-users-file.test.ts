@@ -137,7 +137,7 @@ describe('loadSampleUsers (as the server loads a samples file)', () => {
     const users = await readSampleUsersFile(dir.write('go.json', GO_FORMAT));
     expect(await loadSampleUsers(service, users, 'x')).toBe(3);
     expect(await repository.count()).toBe(3);
-    expect((await repository.findByEmail('zoe@email.info'))?.lastName).toBe('Šimić');
+    expect((await repository.findByEmailKey('zoe@email.info'))?.lastName).toBe('Šimić');
   });
 
   test('an invalid user: the message names the entry, its email and the problem', async () => {

@@ -1,14 +1,18 @@
+import { compareAgeOrderKeys, compareKeys } from '../../src/domain/key-order';
 import { foldForSearch } from '../../src/domain/text-folding';
-import type { User } from '../../src/domain/user';
-import type { UserRepository } from '../../src/repository/user-repository';
+import { toUserRecord } from '../../src/domain/user-record';
+import type { AgePosition, UserRecord, UserRepository } from '../../src/repository/user-repository';
 import { aUser } from '../support/users';
 
-const byEmail = (a: User, b: User) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0);
-const sorted = (users: User[]) => [...users].sort(byEmail);
+const byEmailKey = (a: UserRecord, b: UserRecord) => compareKeys(a.emailKey, b.emailKey);
+const byAgeThenEmailKey = (a: UserRecord, b: UserRecord) => compareAgeOrderKeys(ageKey(a), ageKey(b));
+const ageKey = (r: UserRecord): AgePosition => ({ age: r.user.age, emailKey: r.emailKey });
+const usersOf = (records: UserRecord[]) => records.map((r) => r.user);
 
 /**
  * What every UserRepository must do, whatever stores the users. A new
- * implementation (PostgreSQL) calls this with a factory of empty repositories.
+ * implementation (PostgreSQL, PGlite) calls this with a factory of empty
+ * repositories; each test closes the repository it got.
  */
 export function describeUserRepositoryContract(name: string, factory: () => Promise<UserRepository> | UserRepository): void {
   describe(`${name} (UserRepository contract)`, () => {
@@ -20,102 +24,191 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       await expect(repository.close()).resolves.toBeUndefined();
     });
 
-    const alice = aUser({ id: 'id-alice', email: 'Alice@x.io', firstName: 'Alice', lastName: 'Martin', age: 30 });
-    const mael = aUser({ id: 'id-mael', email: 'mael@x.io', firstName: 'Maël', lastName: 'Valadier', age: 34 });
-    const jose = aUser({ id: 'id-jose', email: 'jose@x.io', firstName: 'José', lastName: 'Carvalho', age: 47 });
+    const alice = toUserRecord(aUser({ id: 'id-alice', email: 'Alice@x.io', firstName: 'Alice', lastName: 'Martin', age: 30 }));
+    const mael = toUserRecord(aUser({ id: 'id-mael', email: 'mael@x.io', firstName: 'Maël', lastName: 'Valadier', age: 34 }));
+    const jose = toUserRecord(aUser({ id: 'id-jose', email: 'jose@x.io', firstName: 'José', lastName: 'Carvalho', age: 47 }));
+    const ALL = 1000;
 
-    async function insertAll(...users: User[]) {
-      for (const user of users) expect(await repository.insert(user)).toEqual({ inserted: true });
+    async function insertAll(...records: UserRecord[]) {
+      for (const record of records) expect(await repository.insert(record)).toEqual({ inserted: true });
     }
 
     test('starts empty', async () => {
       expect(await repository.count()).toBe(0);
-      expect(await repository.list()).toEqual([]);
+      expect(await repository.list(undefined, ALL)).toEqual([]);
     });
 
-    test('insert stores the user exactly as given', async () => {
+    test('insert stores the record exactly as given, keys included', async () => {
       await insertAll(alice);
       expect(await repository.count()).toBe(1);
-      expect(await repository.list()).toEqual([alice]);
-      expect(await repository.findByEmail('Alice@x.io')).toEqual(alice);
+      expect(await repository.list(undefined, ALL)).toEqual([alice]);
+      expect(await repository.findByEmailKey('alice@x.io')).toEqual(alice.user);
     });
 
-    test('insert refuses an email already taken, in any case, and keeps the first user', async () => {
+    test('insert refuses an email key already taken and keeps the first user', async () => {
       await insertAll(alice);
-      expect(await repository.insert(aUser({ id: 'other', email: 'alice@X.IO', firstName: 'Other' }))).toEqual({ inserted: false, reason: 'email-taken' });
+      const other = toUserRecord(aUser({ id: 'other', email: 'alice@X.IO', firstName: 'Other' }));
+      expect(await repository.insert(other)).toEqual({ inserted: false, reason: 'email-taken' });
       expect(await repository.count()).toBe(1);
-      expect(await repository.list()).toEqual([alice]);
+      expect(await repository.list(undefined, ALL)).toEqual([alice]);
     });
 
     test('insert refuses an id already taken and keeps the first user', async () => {
       await insertAll(alice);
-      expect(await repository.insert(aUser({ id: 'id-alice', email: 'bob@x.io' }))).toEqual({ inserted: false, reason: 'id-taken' });
-      expect(await repository.findByEmail('bob@x.io')).toBeUndefined();
+      expect(await repository.insert(toUserRecord(aUser({ id: 'id-alice', email: 'bob@x.io' })))).toEqual({ inserted: false, reason: 'id-taken' });
+      expect(await repository.findByEmailKey('bob@x.io')).toBeUndefined();
       expect(await repository.count()).toBe(1);
     });
 
-    test('of concurrent inserts of one email, exactly one succeeds', async () => {
+    test('of concurrent inserts of one email key, exactly one succeeds', async () => {
       const emails = ['race@x.io', 'RACE@x.io', 'Race@X.io', 'race@X.IO', 'rAcE@x.io', 'RaCe@x.io'];
-      const results = await Promise.all(emails.map((email, i) => repository.insert(aUser({ id: `race-${i}`, email }))));
+      const results = await Promise.all(emails.map((email, i) => repository.insert(toUserRecord(aUser({ id: `race-${i}`, email })))));
       expect(results.filter((r) => r.inserted)).toHaveLength(1);
       expect(results.filter((r) => !r.inserted)).toEqual(Array(emails.length - 1).fill({ inserted: false, reason: 'email-taken' }));
       expect(await repository.count()).toBe(1);
     });
 
     test('of concurrent inserts of one id, exactly one succeeds', async () => {
-      const results = await Promise.all([1, 2, 3, 4].map((n) => repository.insert(aUser({ id: 'same', email: `u${n}@x.io` }))));
+      const results = await Promise.all([1, 2, 3, 4].map((n) => repository.insert(toUserRecord(aUser({ id: 'same', email: `u${n}@x.io` })))));
       expect(results.filter((r) => r.inserted)).toHaveLength(1);
       expect(results.filter((r) => !r.inserted)).toEqual(Array(3).fill({ inserted: false, reason: 'id-taken' }));
       expect(await repository.count()).toBe(1);
     });
 
-    test('findByEmail is case-insensitive and undefined for an unknown email', async () => {
+    test('findByEmailKey finds by the exact key, and is undefined for an unknown one', async () => {
       await insertAll(alice, mael);
-      expect(await repository.findByEmail('alice@x.io')).toEqual(alice);
-      expect(await repository.findByEmail('ALICE@X.IO')).toEqual(alice);
-      expect(await repository.findByEmail('MAEL@x.io')).toEqual(mael);
-      expect(await repository.findByEmail('bob@x.io')).toBeUndefined();
+      expect(await repository.findByEmailKey('alice@x.io')).toEqual(alice.user);
+      expect(await repository.findByEmailKey('mael@x.io')).toEqual(mael.user);
+      expect(await repository.findByEmailKey('bob@x.io')).toBeUndefined();
     });
 
-    test('list returns every user (any order)', async () => {
+    test('list orders by email key, strictly after the position, up to the limit', async () => {
       await insertAll(jose, alice, mael);
-      expect(sorted(await repository.list())).toEqual(sorted([alice, mael, jose]));
+      expect(await repository.list(undefined, ALL)).toEqual([alice, jose, mael]);
+      expect(await repository.list(undefined, 2)).toEqual([alice, jose]);
+      expect(await repository.list('alice@x.io', ALL)).toEqual([jose, mael]);
+      expect(await repository.list('alice@x.io', 1)).toEqual([jose]);
+      // A position need not be a stored key.
+      expect(await repository.list('b', ALL)).toEqual([jose, mael]);
+      expect(await repository.list('mael@x.io', ALL)).toEqual([]);
+      expect(await repository.list('zzz', ALL)).toEqual([]);
     });
 
-    test('searchName matches a folded query in the first or the last name', async () => {
+    test('email keys sort in code point order (COLLATE "C"), not in UTF-16 code unit order', async () => {
+      // U+FFFD sorts before U+1F600 by code point, after it by UTF-16 unit (0xFFFD > 0xD83D).
+      const replacement = toUserRecord(aUser({ id: 'fw', email: 'a\u{FFFD}@x.io' }));
+      const emoji = toUserRecord(aUser({ id: 'emoji', email: 'a\u{1F600}@x.io' }));
+      const accented = toUserRecord(aUser({ id: 'accented', email: 'aé@x.io' }));
+      const plain = toUserRecord(aUser({ id: 'plain', email: 'az@x.io' }));
+      await insertAll(emoji, plain, replacement, accented);
+      expect(await repository.list(undefined, ALL)).toEqual([plain, accented, replacement, emoji]);
+      expect(await repository.list(replacement.emailKey, ALL)).toEqual([emoji]);
+      expect(await repository.list(accented.emailKey, 1)).toEqual([replacement]);
+    });
+
+    test('searchName matches a folded query in the first or the last name, in email key order', async () => {
       await insertAll(alice, mael, jose);
-      const search = async (query: string) => sorted(await repository.searchName(foldForSearch(query)));
-      expect(await search('Maël')).toEqual([mael]);
-      expect(await search('mael')).toEqual([mael]);
-      expect(await search('JOSÉ')).toEqual([jose]);
-      expect(await search('martin')).toEqual([alice]);
+      const search = async (query: string) => usersOf(await repository.searchName(foldForSearch(query), undefined, ALL));
+      expect(await search('Maël')).toEqual([mael.user]);
+      expect(await search('mael')).toEqual([mael.user]);
+      expect(await search('JOSÉ')).toEqual([jose.user]);
+      expect(await search('martin')).toEqual([alice.user]);
       // Carvalho and Valadier.
-      expect(await search('val')).toEqual(sorted([jose, mael]));
+      expect(await search('val')).toEqual([jose.user, mael.user]);
       expect(await search('nobody')).toEqual([]);
     });
 
-    test('searchAge includes both bounds', async () => {
+    test('searchName pages: strictly after the position, up to the limit', async () => {
       await insertAll(alice, mael, jose);
-      expect(sorted(await repository.searchAge(30, 34))).toEqual(sorted([alice, mael]));
-      expect(sorted(await repository.searchAge(34, 47))).toEqual(sorted([mael, jose]));
-      expect(await repository.searchAge(31, 33)).toEqual([]);
+      expect(await repository.searchName('a', undefined, 2)).toEqual([alice, jose]);
+      expect(await repository.searchName('a', 'jose@x.io', 2)).toEqual([mael]);
+      expect(await repository.searchName('val', 'alice@x.io', ALL)).toEqual([jose, mael]);
+      expect(await repository.searchName('val', 'mael@x.io', ALL)).toEqual([]);
     });
 
-    test('keeps a copy: changing the inserted object later changes nothing stored', async () => {
-      const user = { ...alice };
-      await insertAll(user);
-      user.firstName = 'Mallory';
-      user.email = 'mallory@x.io';
-      expect(await repository.list()).toEqual([alice]);
+    test('searchAge includes both bounds, in (age, email key) order', async () => {
+      await insertAll(jose, mael, alice);
+      expect(await repository.searchAge(30, 34, undefined, ALL)).toEqual([alice, mael]);
+      expect(await repository.searchAge(34, 47, undefined, ALL)).toEqual([mael, jose]);
+      expect(await repository.searchAge(0, 150, undefined, ALL)).toEqual([alice, mael, jose]);
+      expect(await repository.searchAge(31, 33, undefined, ALL)).toEqual([]);
+    });
+
+    test('searchAge pages: strictly after (age, email key), up to the limit', async () => {
+      const bob = toUserRecord(aUser({ id: 'id-bob', email: 'bob@x.io', age: 34 }));
+      const zoe = toUserRecord(aUser({ id: 'id-zoe', email: 'zoe@x.io', age: 30 }));
+      await insertAll(jose, mael, alice, bob, zoe);
+      expect(await repository.searchAge(0, 150, undefined, ALL)).toEqual([alice, zoe, bob, mael, jose]);
+      expect(await repository.searchAge(0, 150, undefined, 2)).toEqual([alice, zoe]);
+      expect(await repository.searchAge(0, 150, { age: 30, emailKey: 'zoe@x.io' }, 2)).toEqual([bob, mael]);
+      expect(await repository.searchAge(0, 150, { age: 34, emailKey: 'bob@x.io' }, ALL)).toEqual([mael, jose]);
+      // Positions need not be stored: between keys, and below the range.
+      expect(await repository.searchAge(0, 150, { age: 34, emailKey: 'c' }, ALL)).toEqual([mael, jose]);
+      expect(await repository.searchAge(34, 150, { age: 30, emailKey: 'zoe@x.io' }, ALL)).toEqual([bob, mael, jose]);
+      expect(await repository.searchAge(30, 34, { age: 34, emailKey: 'mael@x.io' }, ALL)).toEqual([]);
+    });
+
+    test('a limit of 0 gives nothing', async () => {
+      await insertAll(alice);
+      expect(await repository.list(undefined, 0)).toEqual([]);
+      expect(await repository.searchName('alice', undefined, 0)).toEqual([]);
+      expect(await repository.searchAge(0, 150, undefined, 0)).toEqual([]);
+    });
+
+    test('10,000 users paged 7 at a time come back exactly once each, in order (list, searchName, searchAge)', async () => {
+      const records = Array.from({ length: 10_000 }, (_, i) => {
+        const n = String(i).padStart(5, '0');
+        // Spread over ages and interleaved emails, so that no order is the insertion order.
+        return toUserRecord(aUser({ id: `u${n}`, email: `${n.split('').reverse().join('')}.u@x.io`, firstName: i % 3 === 0 ? 'Zoë' : 'Ann', age: (i * 7) % 151 }));
+      });
+      await insertInBatches(repository, records);
+      const pageAll = async <P>(next: (after: P | undefined) => Promise<UserRecord[]>, position: (r: UserRecord) => P) => {
+        const seen: UserRecord[] = [];
+        let after: P | undefined;
+        for (;;) {
+          const page = await next(after);
+          expect(page.length).toBeLessThanOrEqual(7);
+          if (page.length === 0) return seen;
+          seen.push(...page);
+          after = position(page[page.length - 1]);
+        }
+      };
+      const emailOrder = [...records].sort(byEmailKey);
+      expect(await pageAll((after: string | undefined) => repository.list(after, 7), (r) => r.emailKey)).toEqual(emailOrder);
+      expect(await pageAll((after: string | undefined) => repository.searchName('zoe', after, 7), (r) => r.emailKey)).toEqual(
+        emailOrder.filter((r) => r.user.firstName === 'Zoë'),
+      );
+      expect(await pageAll((after: AgePosition | undefined) => repository.searchAge(20, 90, after, 7), ageKey)).toEqual(
+        [...records].sort(byAgeThenEmailKey).filter((r) => r.user.age >= 20 && r.user.age <= 90),
+      );
+    });
+
+    test('keeps a copy: changing the inserted record later changes nothing stored', async () => {
+      const record = toUserRecord({ ...alice.user });
+      await insertAll(record);
+      record.user.firstName = 'Mallory';
+      record.foldedFirstName = 'mallory';
+      expect(await repository.list(undefined, ALL)).toEqual([alice]);
     });
 
     test('returns copies: changing returned users changes nothing stored', async () => {
       await insertAll(alice);
-      (await repository.findByEmail('alice@x.io'))!.firstName = 'Changed 1';
-      (await repository.list())[0].firstName = 'Changed 2';
-      (await repository.searchName('alice'))[0].firstName = 'Changed 3';
-      (await repository.searchAge(0, 150))[0].age = 99;
-      expect(await repository.findByEmail('alice@x.io')).toEqual(alice);
+      (await repository.findByEmailKey('alice@x.io'))!.firstName = 'Changed 1';
+      (await repository.list(undefined, ALL))[0].user.firstName = 'Changed 2';
+      (await repository.searchName('alice', undefined, ALL))[0].user.firstName = 'Changed 3';
+      (await repository.searchAge(0, 150, undefined, ALL))[0].user.age = 99;
+      (await repository.list(undefined, ALL))[0].emailKey = 'changed';
+      expect(await repository.list(undefined, ALL)).toEqual([alice]);
     });
   });
 }
+
+/** Inserts through the repository, a bounded number at a time (a SQL pool serves them in parallel). */
+export async function insertInBatches(repository: UserRepository, records: UserRecord[], batchSize = 50): Promise<void> {
+  for (let i = 0; i < records.length; i += batchSize) {
+    const results = await Promise.all(records.slice(i, i + batchSize).map((record) => repository.insert(record)));
+    const refused = results.findIndex((r) => !r.inserted);
+    if (refused >= 0) throw new Error(`insert of ${records[i + refused].emailKey} refused: ${JSON.stringify(results[refused])}`);
+  }
+}
+

@@ -33,6 +33,6 @@ export function userHandlers(service: UserService): UserServiceImplementation {
 
 function searchResponse(outcome: Outcome<User[]>): SearchResp {
   return outcome.ok
-    ? { status: SUCCESS_STATUS, users: outcome.value.map(toWireUser) }
-    : { status: failureStatus(outcome), users: [] };
+    ? { status: SUCCESS_STATUS, users: outcome.value.map(toWireUser), nextPageToken: '' }
+    : { status: failureStatus(outcome), users: [], nextPageToken: '' };
 }

@@ -81,7 +81,7 @@ describe('Deployment with the default values', () => {
   });
 
   test('has resource requests and a memory limit', () => {
-    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } });
   });
 
   test('uses its own ServiceAccount without mounting its token', () => {
@@ -136,7 +136,14 @@ describe('Deployment with values changed', () => {
     const deployment = renderDeployment(undefined, [ALL_FEATURES_VALUES]);
     expect(server(deployment).image).toBe('registry.example.com/users-grpc:0.1.0');
     expect(server(deployment).imagePullPolicy).toBe('Always');
-    expect(podSpec(deployment).imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(podSpec(deployment).imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'mirror-cred' }]);
+    expect(podSpec(deployment).priorityClassName).toBe('business-critical');
+    expect(deployment.spec.revisionHistoryLimit).toBe(3);
+    expect(deployment.metadata.labels['example.com/cost-centre']).toBe('directory');
+    expect(deployment.spec.template.metadata.labels['example.com/cost-centre']).toBe('directory');
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'users-grpc', 'app.kubernetes.io/instance': 'rel' });
+    expect(server(deployment).envFrom).toEqual([{ configMapRef: { name: 'users-grpc-env' } }]);
+    expect(server(deployment).lifecycle).toEqual({ postStart: { exec: { command: ['users-cli', 'version'] } } });
     expect(deployment.spec.template.metadata.labels.team).toBe('directory');
     expect(deployment.spec.template.metadata.annotations).toEqual({ 'example.com/scraped': 'true' });
     expect(podSpec(deployment).nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });

@@ -3,16 +3,24 @@ import { kubernetesSchemaProblems } from './kubernetes-schema';
 
 describe('every rendered object is valid against the Kubernetes API schema', () => {
   const cases: Array<[string, () => K8sObject[], string[]]> = [
-    ['default values', () => renderObjects(), ['Deployment', 'Pod', 'Service', 'ServiceAccount']],
+    ['default values', () => renderObjects(), ['Deployment', 'Pod', 'Service', 'Service', 'ServiceAccount']],
     [
       'every optional feature on (ci/all-features-values.yaml)',
       () => renderObjects({ valuesFiles: [ALL_FEATURES_VALUES] }),
-      ['Deployment', 'Ingress', 'NetworkPolicy', 'Pod', 'Service', 'ServiceAccount', 'ServiceMonitor'],
+      ['BackendTLSPolicy', 'Deployment', 'GRPCRoute', 'Ingress', 'NetworkPolicy', 'Pod', 'Service', 'Service', 'Service', 'ServiceAccount', 'ServiceMonitor'],
     ],
     [
       'several pods with autoscaling (ci/autoscaling-values.yaml)',
       () => renderObjects({ valuesFiles: [ALL_FEATURES_VALUES, AUTOSCALING_VALUES] }),
-      ['Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'],
+      [
+        'BackendTLSPolicy', 'Deployment', 'GRPCRoute', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget',
+        'Service', 'Service', 'Service', 'ServiceAccount', 'ServiceMonitor',
+      ],
+    ],
+    [
+      'a PodMonitor, a plaintext GRPCRoute',
+      () => renderObjects({ values: { podMonitor: { enabled: true }, grpcRoute: { enabled: true, parentRefs: [{ name: 'gw' }] } } }),
+      ['Deployment', 'GRPCRoute', 'Pod', 'PodMonitor', 'Service', 'Service', 'ServiceAccount'],
     ],
     [
       'TLS without mTLS, metrics off, no ServiceAccount',

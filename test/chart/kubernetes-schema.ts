@@ -39,6 +39,9 @@ const MODEL_TYPES: Record<string, string> = {
   'autoscaling/v2/HorizontalPodAutoscaler': "import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').IHorizontalPodAutoscaler",
   'policy/v1/PodDisruptionBudget': "import('kubernetes-models/policy/v1/PodDisruptionBudget').IPodDisruptionBudget",
   'monitoring.coreos.com/v1/ServiceMonitor': "import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').IServiceMonitor",
+  'monitoring.coreos.com/v1/PodMonitor': "import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').IPodMonitor",
+  'gateway.networking.k8s.io/v1/GRPCRoute': "import('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute').IGRPCRoute",
+  'gateway.networking.k8s.io/v1/BackendTLSPolicy': "import('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/BackendTLSPolicy').IBackendTLSPolicy",
 };
 
 let typeTable: { checker: ts.TypeChecker; types: Map<string, ts.Type> } | undefined;

@@ -7,9 +7,10 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('kubectl --namespace directory port-forward service/rel-users-grpc 8000:8000\n');
     expect(notes).toContain('  users-cli --address=localhost:8000 health\n  users-cli --address=localhost:8000 list\n');
     expect(notes).toContain(
-      'kubectl --namespace directory run users-cli --rm -it --restart=Never --image=users-grpc:0.1.0 -- \\\n    users-cli --address=rel-users-grpc:8000 list',
+      'kubectl --namespace directory run users-cli --rm -it --restart=Never --image=users-grpc:0.1.0 \\\n' +
+        '    --labels=rel-users-grpc-client=true -- \\\n    users-cli --address=rel-users-grpc:8000 list',
     );
-    expect(notes).toContain('curl -s localhost:9402/metrics');
+    expect(notes).toContain('port-forward service/rel-users-grpc-metrics 9402:9402, then\n  curl -s localhost:9402/metrics');
     expect(notes).toContain('helm test rel --namespace directory');
     expect(notes).not.toContain('--tls');
     expect(notes).not.toContain('Ingress');
@@ -25,6 +26,14 @@ describe('NOTES.txt', () => {
     );
     expect(notes).toContain('users-cli --address=users.example.com:443 --tls list');
     expect(notes).toContain('the ServiceMonitor rel-users-grpc has the Prometheus operator scrape it every 15s');
+    expect(notes).toContain('4. Through the Gateway (GRPCRoute rel-users-grpc, TLS to the pods by BackendTLSPolicy):\n  users-cli --address=users.example.com:443 --tls list');
+    expect(notes).toContain('dns:///rel-users-grpc-headless.directory.svc:8000, loadBalancingConfig [{round_robin: {}}]');
+  });
+
+  test('PodMonitor: says it scrapes', () => {
+    expect(renderNotes({ values: { podMonitor: { enabled: true, interval: '20s' } } })).toContain(
+      'the PodMonitor rel-users-grpc has the Prometheus operator scrape it every 20s',
+    );
   });
 
   test('metrics off: no metrics lines', () => {

@@ -4,21 +4,53 @@ const SELECTOR = { 'app.kubernetes.io/name': 'users-grpc', 'app.kubernetes.io/in
 const allFeatures = renderObjects({ valuesFiles: [ALL_FEATURES_VALUES] });
 
 describe('Service', () => {
-  test('named ports grpc (appProtocol grpc) and metrics, selecting the server pods', () => {
+  test('the port grpc (appProtocol grpc), selecting the server pods', () => {
     const service = findObject(renderObjects(), 'Service', FULLNAME);
     expect(service.spec).toEqual({
       type: 'ClusterIP',
       selector: SELECTOR,
-      ports: [
-        { name: 'grpc', port: 8000, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' },
-        { name: 'metrics', port: 9402, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' },
-      ],
+      ports: [{ name: 'grpc', port: 8000, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' }],
     });
   });
 
-  test('no metrics port when metrics are off', () => {
-    const service = findObject(renderObjects({ values: { metrics: { enabled: false } } }), 'Service');
-    expect(service.spec.ports.map((p: K8sObject) => p.name)).toEqual(['grpc']);
+  test('metrics on a ClusterIP Service of their own, labelled for the ServiceMonitor', () => {
+    const service = findObject(renderObjects(), 'Service', `${FULLNAME}-metrics`);
+    expect(service.metadata.labels['app.kubernetes.io/component']).toBe('metrics');
+    expect(service.spec).toEqual({
+      type: 'ClusterIP',
+      selector: SELECTOR,
+      ports: [{ name: 'metrics', port: 9402, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' }],
+    });
+  });
+
+  test('no metrics Service when metrics are off', () => {
+    const objects = renderObjects({ values: { metrics: { enabled: false } } });
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual([FULLNAME]);
+  });
+
+  test('a headless Service when asked: clusterIP None, the gRPC port, for dns:/// with round_robin', () => {
+    expect(renderObjects().map((o) => o.metadata.name)).not.toContain(`${FULLNAME}-headless`);
+    const headless = findObject(renderObjects({ values: { service: { headless: { enabled: true }, annotations: { a: 'b' } } } }), 'Service', `${FULLNAME}-headless`);
+    expect(headless.metadata.annotations).toEqual({ a: 'b' });
+    expect(headless.spec).toEqual({
+      type: 'ClusterIP',
+      clusterIP: 'None',
+      selector: SELECTOR,
+      ports: [{ name: 'grpc', port: 8000, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' }],
+    });
+  });
+
+  test.each([
+    ['plaintext', {}, 'grpc'],
+    ['plaintext behind a GRPCRoute (Gateway API cleartext HTTP/2)', { grpcRoute: { enabled: true, parentRefs: [{ name: 'gw' }] } }, 'kubernetes.io/h2c'],
+    ['TLS', { tls: { enabled: true, secretName: 's' } }, 'https'],
+    ['TLS behind a GRPCRoute', { tls: { enabled: true, secretName: 's' }, grpcRoute: { enabled: true, parentRefs: [{ name: 'gw' }] } }, 'https'],
+    ['a value given', { service: { appProtocol: 'example.com/grpc' } }, 'example.com/grpc'],
+  ])('appProtocol, %s: %s', (_name, values, appProtocol) => {
+    const objects = renderObjects({ values: { ...values, service: { headless: { enabled: true }, ...(values as K8sObject).service } } });
+    for (const name of [FULLNAME, `${FULLNAME}-headless`]) {
+      expect(findObject(objects, 'Service', name).spec.ports[0].appProtocol).toBe(appProtocol);
+    }
   });
 });
 
@@ -83,9 +115,19 @@ describe('HorizontalPodAutoscaler and PodDisruptionBudget', () => {
       maxReplicas: 6,
       metrics: [
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 75 } } },
-        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 90 } } },
       ],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
     });
+  });
+
+  test('on memory alone when the CPU target is null', () => {
+    const hpa = findObject(
+      renderObjects({ valuesFiles: [AUTOSCALING_VALUES], values: { autoscaling: { targetCPUUtilizationPercentage: null, behavior: null } } }),
+      'HorizontalPodAutoscaler',
+    );
+    expect(hpa.spec.metrics.map((m: K8sObject) => m.resource.name)).toEqual(['memory']);
+    expect(hpa.spec.behavior).toBeUndefined();
   });
 
   test('a PodDisruptionBudget when several pods run, with autoscaling or replicaCount > 1', () => {
@@ -103,21 +145,93 @@ describe('HorizontalPodAutoscaler and PodDisruptionBudget', () => {
   });
 });
 
-describe('ServiceMonitor', () => {
-  test('scrapes the Service port named metrics in the release namespace, with the labels Prometheus selects', () => {
+describe('ServiceMonitor and PodMonitor', () => {
+  test('ServiceMonitor: the metrics Service of the release namespace, from the namespace Prometheus watches, with job label and relabelings', () => {
     const monitor = findObject(allFeatures, 'ServiceMonitor', FULLNAME);
     expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.metadata.namespace).toBe('monitoring');
     expect(monitor.metadata.labels.release).toBe('prometheus');
     expect(monitor.spec).toEqual({
+      jobLabel: 'app.kubernetes.io/name',
+      selector: { matchLabels: { ...SELECTOR, 'app.kubernetes.io/component': 'metrics' } },
+      namespaceSelector: { matchNames: ['directory'] },
+      endpoints: [
+        {
+          port: 'metrics',
+          path: '/metrics',
+          scheme: 'http',
+          interval: '15s',
+          scrapeTimeout: '10s',
+          relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' }],
+          metricRelabelings: [{ sourceLabels: ['__name__'], regex: 'nodejs_gc_.*', action: 'drop' }],
+        },
+      ],
+    });
+  });
+
+  test('ServiceMonitor defaults: the release namespace, no job label, no relabelings', () => {
+    const monitor = findObject(renderObjects({ values: { serviceMonitor: { enabled: true } } }), 'ServiceMonitor');
+    expect(monitor.metadata.namespace).toBe('directory');
+    expect(monitor.spec.jobLabel).toBeUndefined();
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '30s', scrapeTimeout: '10s' }]);
+  });
+
+  test("PodMonitor: the pods' metrics port directly", () => {
+    const objects = renderObjects({ values: { podMonitor: { enabled: true, namespace: 'monitoring', labels: { release: 'prometheus' }, jobLabel: 'team' } } });
+    expect(kindsOf(objects)).not.toContain('ServiceMonitor');
+    const monitor = findObject(objects, 'PodMonitor', FULLNAME);
+    expect(monitor.metadata.namespace).toBe('monitoring');
+    expect(monitor.metadata.labels.release).toBe('prometheus');
+    expect(monitor.spec).toEqual({
+      jobLabel: 'team',
       selector: { matchLabels: SELECTOR },
       namespaceSelector: { matchNames: ['directory'] },
-      endpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '15s', scrapeTimeout: '10s' }],
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '30s', scrapeTimeout: '10s' }],
     });
   });
 });
 
+describe('Gateway API', () => {
+  const gatewayValues = { grpcRoute: { enabled: true, parentRefs: [{ name: 'gateway', namespace: 'infra' }] } };
+
+  test('GRPCRoute: by default one rule, everything to the Service gRPC port', () => {
+    const route = findObject(renderObjects({ values: gatewayValues }), 'GRPCRoute', FULLNAME);
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({ parentRefs: [{ name: 'gateway', namespace: 'infra' }], rules: [{ backendRefs: [{ name: FULLNAME, port: 8000 }] }] });
+  });
+
+  test('GRPCRoute: hostnames and rules from values; rules without backendRefs go to the Service', () => {
+    const route = findObject(allFeatures, 'GRPCRoute', FULLNAME);
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'gateway', namespace: 'infra', sectionName: 'https' }],
+      hostnames: ['users.example.com'],
+      rules: [
+        { matches: [{ method: { service: 'user.UserService' } }], backendRefs: [{ name: FULLNAME, port: 8000 }] },
+        { matches: [{ method: { service: 'grpc.health.v1.Health' } }], backendRefs: [{ name: FULLNAME, port: 8000 }] },
+      ],
+    });
+  });
+
+  test('BackendTLSPolicy under TLS: TLS to the Service port grpc, verified as tls.serverName with the CA ConfigMap', () => {
+    const policy = findObject(allFeatures, 'BackendTLSPolicy', FULLNAME);
+    expect(policy.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(policy.spec).toEqual({
+      targetRefs: [{ group: '', kind: 'Service', name: FULLNAME, sectionName: 'grpc' }],
+      validation: { hostname: 'users-grpc.example.internal', caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'users-grpc-ca' }] },
+    });
+  });
+
+  test('BackendTLSPolicy without CA references: the system CAs; none without TLS or when disabled', () => {
+    const tls = { tls: { enabled: true, secretName: 's' } };
+    const policy = findObject(renderObjects({ values: { ...gatewayValues, ...tls } }), 'BackendTLSPolicy');
+    expect(policy.spec.validation).toEqual({ hostname: 'rel-users-grpc.directory.svc', wellKnownCACertificates: 'System' });
+    expect(kindsOf(renderObjects({ values: gatewayValues }))).not.toContain('BackendTLSPolicy');
+    expect(kindsOf(renderObjects({ values: { ...gatewayValues, ...tls, backendTLSPolicy: { enabled: false } } }))).not.toContain('BackendTLSPolicy');
+  });
+});
+
 describe('NetworkPolicy', () => {
-  test('gRPC from the configured peers and the helm test pod; metrics from the monitoring namespace', () => {
+  test('gRPC from the configured peers, the ingress controller and Gateway, and client-labelled pods; metrics from the monitoring namespace', () => {
     const policy = findObject(allFeatures, 'NetworkPolicy', FULLNAME);
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: SELECTOR },
@@ -127,11 +241,9 @@ describe('NetworkPolicy', () => {
           ports: [{ port: 'grpc', protocol: 'TCP' }],
           from: [
             { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } },
-            {
-              podSelector: {
-                matchLabels: { 'app.kubernetes.io/name': 'users-grpc-test', 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/component': 'helm-test' },
-              },
-            },
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } } },
+            { podSelector: { matchLabels: { 'rel-users-grpc-client': 'true' } } },
           ],
         },
         { ports: [{ port: 'metrics', protocol: 'TCP' }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
@@ -161,10 +273,14 @@ describe('helm test pod', () => {
     expect(pod.spec.volumes).toBeUndefined();
   });
 
+  test('carries the client label the NetworkPolicy lets through', () => {
+    expect(testPod(renderObjects()).metadata.labels['rel-users-grpc-client']).toBe('true');
+  });
+
   test('is never selected by the Service, and runs as locked down as the server', () => {
     const objects = renderObjects();
     const pod = testPod(objects);
-    const selector = findObject(objects, 'Service').spec.selector as Record<string, string>;
+    const selector = findObject(objects, 'Service', FULLNAME).spec.selector as Record<string, string>;
     expect(Object.entries(selector).every(([key, value]) => pod.metadata.labels[key] === value)).toBe(false);
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
     expect(pod.spec.containers[0].securityContext).toEqual({

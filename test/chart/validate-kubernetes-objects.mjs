@@ -1,11 +1,15 @@
 // Validates Kubernetes objects against the API schemas of kubernetes-models (and
-// @kubernetes-models/prometheus-operator for ServiceMonitor). Those packages are
+// @kubernetes-models/prometheus-operator for ServiceMonitor and PodMonitor, and
+// @kubernetes-models/gateway-api for GRPCRoute and BackendTLSPolicy). Those packages are
 // ES modules only, which jest's CommonJS runtime cannot load, so the chart tests
 // run this file with plain node: a JSON array of objects on stdin, a JSON array
 // of { kind, name, error } on stdout (error null when the object is valid).
 /* global process */
 
-const MODEL_PACKAGES = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
+const MODEL_PACKAGES = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+};
 
 function modelPath(apiVersion, kind) {
   const slash = apiVersion.indexOf('/');

@@ -24,8 +24,16 @@
 {{- define "users-grpc.labels" -}}
 helm.sh/chart: {{ include "users-grpc.chart" . }}
 {{ include "users-grpc.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "users-grpc.imageTag" . | trunc 63 | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The label that lets a pod through the NetworkPolicy to the gRPC port when grpc.from is set. */}}
+{{- define "users-grpc.clientLabel" -}}
+{{ include "users-grpc.fullname" . | trunc 56 | trimSuffix "-" }}-client
 {{- end }}
 
 {{- define "users-grpc.selectorLabels" -}}
@@ -48,8 +56,45 @@ app.kubernetes.io/component: helm-test
 {{- end }}
 {{- end }}
 
+{{/* The image tag as a string: a numeric tag (`--set image.tag=123`) is fine. */}}
+{{- define "users-grpc.imageTag" -}}
+{{- if kindIs "float64" .Values.image.tag }}{{ .Values.image.tag | toString }}{{ else }}{{ .Values.image.tag | toString | default .Chart.AppVersion }}{{ end }}
+{{- end }}
+
+{{/* registry/repository:tag, or registry/repository@digest; global.imageRegistry wins. */}}
 {{- define "users-grpc.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- $registry := .Values.image.registry }}
+{{- with .Values.global }}{{ with .imageRegistry }}{{ $registry = . }}{{ end }}{{ end }}
+{{- $repository := ternary (printf "%s/%s" $registry .Values.image.repository) .Values.image.repository (ne $registry "") }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository (include "users-grpc.imageTag" .) }}
+{{- end }}
+{{- end }}
+
+{{/* imagePullSecrets: global ones, then the chart's, without repeats. */}}
+{{- define "users-grpc.imagePullSecrets" -}}
+{{- $secrets := list }}
+{{- with .Values.global }}{{ range .imagePullSecrets }}{{ $secrets = append $secrets . }}{{ end }}{{ end }}
+{{- range .Values.image.pullSecrets }}{{ $secrets = append $secrets . }}{{ end }}
+{{- with $secrets | uniq }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The gRPC port's appProtocol: the value given, else grpc (cleartext gRPC);
+kubernetes.io/h2c for Gateway API; https under TLS, which meshes and gateways
+must not take for cleartext.
+*/}}
+{{- define "users-grpc.appProtocol" -}}
+{{- if .Values.service.appProtocol }}{{ .Values.service.appProtocol }}
+{{- else if .Values.tls.enabled }}https
+{{- else if .Values.grpcRoute.enabled }}kubernetes.io/h2c
+{{- else }}grpc
+{{- end }}
 {{- end }}
 
 {{/* More than one pod may run at once. */}}
@@ -80,6 +125,44 @@ saying what is wrong and what to do.
 {{- end }}
 {{- if and .Values.serviceMonitor.enabled (not .Values.metrics.enabled) }}
 {{- fail "users-grpc: serviceMonitor.enabled needs metrics.enabled." }}
+{{- end }}
+{{- if and .Values.podMonitor.enabled (not .Values.metrics.enabled) }}
+{{- fail "users-grpc: podMonitor.enabled needs metrics.enabled." }}
+{{- end }}
+{{- if and .Values.serviceMonitor.enabled .Values.podMonitor.enabled }}
+{{- fail "users-grpc: serviceMonitor.enabled and podMonitor.enabled would scrape every pod twice: choose one." }}
+{{- end }}
+{{- if and .Values.tls.enabled (has .Values.service.appProtocol (list "grpc" "kubernetes.io/h2c" "h2c" "http")) }}
+{{- fail (printf "users-grpc: service.appProtocol %s says cleartext, but tls.enabled serves TLS: leave it empty (https) or name a TLS protocol." .Values.service.appProtocol) }}
+{{- end }}
+{{- if and .Values.grpcRoute.enabled (not .Values.grpcRoute.parentRefs) }}
+{{- fail "users-grpc: grpcRoute.enabled needs grpcRoute.parentRefs, the Gateway(s) to attach the route to." }}
+{{- end }}
+{{- if .Values.networkPolicy.enabled }}
+{{- $monitor := ternary "serviceMonitor" "podMonitor" .Values.serviceMonitor.enabled }}
+{{- if and (or .Values.serviceMonitor.enabled .Values.podMonitor.enabled) (not .Values.networkPolicy.metrics.from) }}
+{{- fail (printf "users-grpc: %s.enabled with networkPolicy.enabled needs networkPolicy.metrics.from (your Prometheus' namespace or pods): the NetworkPolicy would block every scrape." $monitor) }}
+{{- end }}
+{{- if and .Values.networkPolicy.grpc.from (not .Values.networkPolicy.ingressController.from) }}
+{{- if .Values.ingress.enabled }}
+{{- fail "users-grpc: ingress.enabled with networkPolicy.grpc.from set needs networkPolicy.ingressController.from (your ingress controller's namespace or pods): the NetworkPolicy would block it." }}
+{{- end }}
+{{- if .Values.grpcRoute.enabled }}
+{{- fail "users-grpc: grpcRoute.enabled with networkPolicy.grpc.from set needs networkPolicy.ingressController.from (your Gateway's namespace or pods): the NetworkPolicy would block it." }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.autoscaling.enabled }}
+{{- $requests := (.Values.resources | default dict).requests | default dict }}
+{{- if and (not (kindIs "invalid" .Values.autoscaling.targetCPUUtilizationPercentage)) (not $requests.cpu) }}
+{{- fail "users-grpc: autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu: the HPA measures utilization against the request." }}
+{{- end }}
+{{- if and (not (kindIs "invalid" .Values.autoscaling.targetMemoryUtilizationPercentage)) (not $requests.memory) }}
+{{- fail "users-grpc: autoscaling.targetMemoryUtilizationPercentage needs resources.requests.memory: the HPA measures utilization against the request." }}
+{{- end }}
+{{- if and (kindIs "invalid" .Values.autoscaling.targetCPUUtilizationPercentage) (kindIs "invalid" .Values.autoscaling.targetMemoryUtilizationPercentage) }}
+{{- fail "users-grpc: autoscaling.enabled needs targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage." }}
+{{- end }}
 {{- end }}
 {{- end }}
 

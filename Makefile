@@ -11,6 +11,7 @@ HELM_VERSION := v3.22.0
 GRPCURL_VERSION := v1.9.3
 GRPC_HEALTH_PROBE_VERSION := v0.4.62
 GHZ_VERSION := v0.120.0
+HELM_DOCS_VERSION := v1.14.2
 GO_INSTALL := GOBIN=$(TOOLS_BIN) GOFLAGS=-mod=mod CGO_ENABLED=0 go install
 
 ADDRESS ?= 0.0.0.0:8000
@@ -35,12 +36,15 @@ $(TOOLS_BIN)/grpcurl-$(GRPCURL_VERSION):
 $(TOOLS_BIN)/grpc-health-probe-$(GRPC_HEALTH_PROBE_VERSION):
 	$(GO_INSTALL) github.com/grpc-ecosystem/grpc-health-probe@$(GRPC_HEALTH_PROBE_VERSION)
 	@touch $@
+$(TOOLS_BIN)/helm-docs-$(HELM_DOCS_VERSION):
+	$(GO_INSTALL) github.com/norwoodj/helm-docs/cmd/helm-docs@$(HELM_DOCS_VERSION)
+	@touch $@
 $(TOOLS_BIN)/ghz-$(GHZ_VERSION):
 	$(GO_INSTALL) github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION)
 	@touch $@
 
 .PHONY: tools
-tools: $(TOOLS_BIN)/helm-$(HELM_VERSION) $(TOOLS_BIN)/grpcurl-$(GRPCURL_VERSION) $(TOOLS_BIN)/grpc-health-probe-$(GRPC_HEALTH_PROBE_VERSION) ## build the pinned Go tools into .tools/bin
+tools: $(TOOLS_BIN)/helm-$(HELM_VERSION) $(TOOLS_BIN)/grpcurl-$(GRPCURL_VERSION) $(TOOLS_BIN)/grpc-health-probe-$(GRPC_HEALTH_PROBE_VERSION) $(TOOLS_BIN)/helm-docs-$(HELM_DOCS_VERSION) ## build the pinned Go tools into .tools/bin
 
 .PHONY: gen
 gen: install ## regenerate gen/ from proto/ (ts-proto stubs and the reflection descriptor set)
@@ -88,8 +92,16 @@ helm-lint: tools ## helm lint --strict: default values, then each charts/users-g
 	helm lint --strict charts/users-grpc
 	for values in charts/users-grpc/ci/*-values.yaml; do helm lint --strict charts/users-grpc -f "$$values"; done
 
+.PHONY: helm-docs
+helm-docs: tools ## regenerate charts/users-grpc/README.md (values table) from values.yaml and README.md.gotmpl
+	helm-docs --chart-search-root charts --log-level warning
+
+.PHONY: check-helm-docs
+check-helm-docs: helm-docs ## fail when the chart README's values table is not what values.yaml gives
+	@git diff --exit-code --stat -- charts/ || { echo "charts/users-grpc/README.md is out of date: run 'make helm-docs' and commit it"; exit 1; }
+
 .PHONY: test
-test: buf-lint breaking check-gen typecheck lint helm-lint jest ## every check, from a fresh clone
+test: buf-lint breaking check-gen typecheck lint helm-lint check-helm-docs jest ## every check, from a fresh clone
 
 .PHONY: run
 run: build ## build and start the server with the sample users on port 8000

@@ -1,15 +1,16 @@
-import './quiet-grpc-js';
 import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';
 import { createLogger } from '../shared/logger';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
+import { quietGrpcJs } from './quiet-grpc-js';
 import { startUsersServer } from './users-server';
 
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<void> {
+  quietGrpcJs(process.env);
   let config;
   try {
     config = parseServerConfig(process.argv.slice(2), process.env, buildInfo.version);

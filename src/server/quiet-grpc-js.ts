@@ -1,5 +1,11 @@
-// grpc-js writes its own errors to stderr (`E No address added out of total 1
-// resolved`) just before users-server reports the same failure in one line.
-// It reads its verbosity once, when loaded, so main.ts imports this module
-// first. GRPC_VERBOSITY=ERROR (or DEBUG) in the environment brings them back.
-process.env.GRPC_VERBOSITY ??= 'NONE';
+import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
+
+/**
+ * grpc-js writes its own errors to stderr (`E No address added out of total 1
+ * resolved`) just before users-server reports the same failure in one line.
+ * GRPC_VERBOSITY (ERROR, INFO or DEBUG), which grpc-js reads when loaded,
+ * still brings them back for debugging.
+ */
+export function quietGrpcJs(env: NodeJS.ProcessEnv): void {
+  if (!env.GRPC_VERBOSITY) setLogVerbosity(logVerbosity.NONE);
+}

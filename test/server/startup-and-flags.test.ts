@@ -152,6 +152,14 @@ describe('cannot start: exit 1, one line on stderr', () => {
     });
   });
 
+  test("GRPC_VERBOSITY=ERROR brings grpc-js's own error line back, for debugging", async () => {
+    const result = await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=', '--samples=false'], { GRPC_VERBOSITY: 'ERROR' });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    expect(lines.some((line) => /^E .*No address added out of total 1 resolved$/.test(line))).toBe(true);
+    expect(lines).toContain(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]`);
+  });
+
   test('the metrics address is in use', async () => {
     expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busyPort}`, '--samples=false'])).toEqual({
       code: 1,

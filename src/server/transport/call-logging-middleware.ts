@@ -13,23 +13,34 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware {
   return async function* logCalls(call, context) {
     const started = process.hrtime.bigint();
     const level = call.method.path.startsWith(USER_SERVICE_PREFIX) ? 'info' : 'debug';
-    const finish = (grpcCode: Status, statusCode?: string) => {
-      if (!logger.isLevelEnabled(level)) return;
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.log(level, 'call', {
-        method: call.method.path,
-        grpc_code: Status[grpcCode],
-        ...(statusCode !== undefined && { status: statusCode }),
-        duration_ms: Math.round(durationMs * 1000) / 1000,
-      });
-    };
+    // Stays UNKNOWN only if the call never resumes: a stream its client closed.
+    let grpcCode = Status.UNKNOWN;
+    let statusCode: string | undefined;
     try {
       const response = yield* call.next(call.request, context);
-      finish(Status.OK, applicationStatus(response));
+      grpcCode = Status.OK;
+      statusCode = applicationStatus(response);
       return response;
     } catch (error) {
-      finish(error instanceof ServerError ? error.code : context.signal.aborted ? Status.CANCELLED : Status.UNKNOWN);
+      grpcCode = error instanceof ServerError ? error.code : Status.UNKNOWN;
       throw error;
+    } finally {
+      // In `finally`, so that every call is logged, whichever way it ended. An
+      // aborted call (client gone, deadline, cut at shutdown) sent nothing,
+      // whatever its handler returned afterwards.
+      if (context.signal.aborted && (grpcCode === Status.OK || grpcCode === Status.UNKNOWN)) {
+        grpcCode = Status.CANCELLED;
+        statusCode = undefined;
+      }
+      if (logger.isLevelEnabled(level)) {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.log(level, 'call', {
+          method: call.method.path,
+          grpc_code: Status[grpcCode],
+          ...(statusCode !== undefined && { status: statusCode }),
+          duration_ms: Math.round(durationMs * 1000) / 1000,
+        });
+      }
     }
   };
 }

@@ -1,16 +1,19 @@
+import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import type { Logger } from '../../shared/logger';
 
 /**
  * Turns unexpected exceptions into INTERNAL with a generic message: the
  * details (stack, cause) go to the server log only, never to clients.
+ * ServerErrors are meant for the client, and an AbortError is a cancelled
+ * call that nice-grpc ends itself, as nice-grpc's docs do it.
  */
 export function internalErrorMiddleware(logger: Logger): ServerMiddleware {
   return async function* internalErrors(call, context) {
     try {
       return yield* call.next(call.request, context);
     } catch (error) {
-      if (error instanceof ServerError || context.signal.aborted) throw error;
+      if (error instanceof ServerError || isAbortError(error)) throw error;
       logger.error('unexpected error in call', { method: call.method.path, error: errorDetail(error) });
       throw new ServerError(Status.INTERNAL, 'internal error');
     }

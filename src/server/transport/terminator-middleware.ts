@@ -8,8 +8,14 @@ export interface TerminatorContext {
 
 /**
  * Lets long-lived streams (health Watch) be ended on shutdown, since
- * `server.shutdown()` waits for every open call. nice-grpc's own terminator
- * middleware is not published to the npm registry, hence these few lines.
+ * `server.shutdown()` waits for every open call.
+ *
+ * Adapted from nice-grpc's terminator middleware, which is not published to
+ * the npm registry: https://github.com/deeplay-io/nice-grpc, file
+ * packages/nice-grpc-server-middleware-terminator/src/index.ts
+ * (MIT licence, Copyright (c) 2021 Deeplay). Changes: Node's global
+ * AbortController instead of node-abort-controller, and the UNAVAILABLE
+ * "server is shutting down" only for an AbortError after terminate().
  */
 export function createTerminator(): { middleware: ServerMiddleware<TerminatorContext>; terminate(): void } {
   const abortOnTerminate = new Set<AbortController>();

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { User } from '../../gen/user/user';
-import { ConfigError, oneOf } from '../shared/config-error';
+import { ConfigError } from '../shared/config-error';
+import { fileErrorReason } from '../shared/file-error-reason';
+import { oneOf } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
 import { parseDuration } from '../shared/duration';
 import { parseHostPort } from '../shared/host-port';
@@ -124,8 +126,7 @@ function readConfigFile(args: RawArgs, { homeDir }: CliEnvironment): ConfigFile 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && explicit === undefined) return undefined;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ConfigError(`cannot read config file ${file}: ${reason}`);
+    throw new ConfigError(`cannot read config file ${file}: ${fileErrorReason(err)}`);
   }
   let document: unknown;
   try {

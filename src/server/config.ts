@@ -1,10 +1,9 @@
 import yargs from 'yargs';
-import { ConfigError, oneOf, parseBoolean } from '../shared/config-error';
-import { quote } from '../shared/quote';
-import { parseDuration } from '../shared/duration';
-import { parseHostPort } from '../shared/host-port';
+import { ConfigError } from '../shared/config-error';
 import { readPemFile } from '../shared/pem-file';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
+import { quote } from '../shared/quote';
+import { duration, filePath, hostPort, oneOf, parseBoolean } from '../shared/setting-parsers';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
 
 /**
@@ -14,8 +13,10 @@ import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues }
  * To add a setting: add a row here (its key becomes the ServerConfig field,
  * holding what `parse` returns), then run `make readme` and commit README.md.
  * `parse` gets the text and its source (`--flag` or the variable) and throws a
- * one-line ConfigError naming that source when the text is bad. Rules that
- * join several settings go in toServerConfig below.
+ * one-line ConfigError naming that source when the text is bad: take one from
+ * src/shared/setting-parsers.ts (integerFrom, duration, hostPort, oneOf, ...)
+ * or add one there. The row's fields are described in src/shared/settings.ts.
+ * Rules that join several settings go in toServerConfig below.
  */
 export const SERVER_SETTINGS = {
   address: {
@@ -123,25 +124,9 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
   return { ...config, logLevel: verbose ? 'debug' : config.logLevel, tls };
 }
 
-function hostPort(raw: string, source: string): string {
-  if (!parseHostPort(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected host:port, e.g. 0.0.0.0:8000`);
-  return raw;
-}
-
 function portOnAllInterfaces(raw: string, source: string): string {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
     throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a port number from 0 to 65535`);
   }
   return `0.0.0.0:${raw}`;
-}
-
-function filePath(raw: string, source: string): string {
-  if (raw === '') throw new ConfigError(`invalid ${source}: expected a file path`);
-  return raw;
-}
-
-function duration(raw: string, source: string): number {
-  const ms = parseDuration(raw);
-  if (ms === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a duration such as 10s, 500ms or 2m`);
-  return ms;
 }

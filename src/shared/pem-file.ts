@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
+import { fileErrorReason } from './file-error-reason';
 import { quote } from './quote';
 
 /**
@@ -11,9 +12,7 @@ export function readPemFile(file: string, source: string): Buffer {
   try {
     contents = readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ConfigError(`invalid ${source} ${quote(file)}: ${reason}`);
+    throw new ConfigError(`invalid ${source} ${quote(file)}: ${fileErrorReason(err)}`);
   }
   if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${source} ${quote(file)}: not a PEM file`);
   return contents;

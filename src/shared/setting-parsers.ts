@@ -1,0 +1,49 @@
+import { ConfigError } from './config-error';
+import { parseDuration } from './duration';
+import { parseHostPort } from './host-port';
+import { quote } from './quote';
+
+// Parsers for the `parse` of a settings row (src/shared/settings.ts): each
+// takes the text and its source (`--flag` or the variable's name) and throws a
+// one-line ConfigError naming that source when the text is bad.
+
+/** true/false, 1/0, yes/no, on/off, in any case. */
+export function parseBoolean(raw: string, source: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false`);
+}
+
+/** One of `allowed`, exactly. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], source: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`invalid ${source} ${quote(value)}: allowed values are ${allowed.join(', ')}`);
+}
+
+/** `host:port`, IPv6 as `[::1]:8000`. */
+export function hostPort(raw: string, source: string): string {
+  if (!parseHostPort(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected host:port, e.g. 0.0.0.0:8000`);
+  return raw;
+}
+
+/** A non-empty file path (whether the file exists is for whoever opens it). */
+export function filePath(raw: string, source: string): string {
+  if (raw === '') throw new ConfigError(`invalid ${source}: expected a file path`);
+  return raw;
+}
+
+/** `500ms`, `10s`, `2m`, `1h`, `1m30s`, or a bare number of seconds: milliseconds. */
+export function duration(raw: string, source: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a duration such as 10s, 500ms or 2m`);
+  return ms;
+}
+
+/** A parser of whole numbers from `min` to `max`, written in decimal digits. */
+export function integerFrom(min: number, max: number): (raw: string, source: string) => number {
+  return (raw, source) => {
+    const value = /^-?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= min && value <= max)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a whole number from ${min} to ${max}`);
+    return value;
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../src/shared/config-error';
+import { fileErrorReason } from '../../src/shared/file-error-reason';
+import { duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../../src/shared/setting-parsers';
+
+function message(parse: () => unknown): string {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('no ConfigError');
+}
+
+test('parseBoolean: true/false, 1/0, yes/no, on/off in any case; anything else names its source', () => {
+  for (const raw of ['1', 'true', 'TRUE', 'yes', 'On']) expect(parseBoolean(raw, '--x')).toBe(true);
+  for (const raw of ['0', 'false', 'False', 'no', 'OFF']) expect(parseBoolean(raw, '--x')).toBe(false);
+  expect(message(() => parseBoolean('maybe', 'X'))).toBe('invalid X "maybe": expected true or false');
+});
+
+test('oneOf: exactly one of the allowed values', () => {
+  expect(oneOf('json', ['text', 'json'], '--o')).toBe('json');
+  expect(message(() => oneOf('JSON', ['text', 'json'], '--o'))).toBe('invalid --o "JSON": allowed values are text, json');
+});
+
+test('hostPort, filePath, duration', () => {
+  expect(hostPort('[::1]:80', '--a')).toBe('[::1]:80');
+  expect(message(() => hostPort('x', '--a'))).toBe('invalid --a "x": expected host:port, e.g. 0.0.0.0:8000');
+  expect(filePath('/a', '--f')).toBe('/a');
+  expect(message(() => filePath('', 'F'))).toBe('invalid F: expected a file path');
+  expect(duration('1m30s', '--d')).toBe(90_000);
+  expect(message(() => duration('soon', '--d'))).toBe('invalid --d "soon": expected a duration such as 10s, 500ms or 2m');
+});
+
+test('integerFrom: whole decimal numbers within the bounds', () => {
+  const pageSize = integerFrom(1, 1000);
+  expect(pageSize('1', '--n')).toBe(1);
+  expect(pageSize('1000', '--n')).toBe(1000);
+  for (const raw of ['0', '1001', '-1', '1.5', '1e3', '0x10', ' 5', '', 'ten', '9999999999999999']) {
+    expect([raw, message(() => pageSize(raw, 'N'))]).toEqual([raw, `invalid N ${JSON.stringify(raw)}: expected a whole number from 1 to 1000`]);
+  }
+  expect(integerFrom(-5, 5)('-5', '--n')).toBe(-5);
+});
+
+test('fileErrorReason: a few words for the usual errors, the message otherwise', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'reason-'));
+  try {
+    const file = path.join(dir, 'f');
+    writeFileSync(file, 'x');
+    const reasonFor = (p: string) => {
+      try {
+        readFileSync(p);
+      } catch (error) {
+        return fileErrorReason(error);
+      }
+      return 'read';
+    };
+    expect(reasonFor(path.join(dir, 'missing'))).toBe('no such file');
+    expect(reasonFor(dir)).toBe('is a directory');
+    expect(reasonFor(path.join(file, 'below'))).toBe('a part of the path is not a directory');
+    expect(fileErrorReason(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('permission denied');
+    expect(fileErrorReason(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }))).toBe('EMFILE: too many open files');
+    expect(fileErrorReason(new Error('plain'))).toBe('plain');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,6 +7,7 @@ import type { User } from '../../src/domain/user';
 import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
 import { CLI_BIN, runCli, startServerProcess, type RunResult, type ServerProcess } from '../support/processes';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
+import { byEmail } from '../support/users';
 
 // users-cli as users run it: dist/users-cli.js as a process against
 // dist/users-server.js on a free port. Expectations are written out here, not
@@ -16,7 +17,6 @@ const line = (u: User) => `${u.firstName} ${u.lastName} <${u.email}> (${u.age} y
 const lines = (users: User[]) => users.map((u) => `${line(u)}\n`).join('');
 const protoJson = (u: User) => ({ id: u.id, age: u.age, name: { first: u.firstName, last: u.lastName }, email: u.email, phone: u.phone, address: u.address });
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const byEmail = (a: User, b: User) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : a.email.toLowerCase() > b.email.toLowerCase() ? 1 : 0);
 const samples = builtinSampleUsers();
 const sample = (email: string) => samples.find((u) => u.email === email)!;
 

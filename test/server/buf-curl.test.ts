@@ -1,6 +1,7 @@
 import { requireServerBundle } from '../support/prerequisites';
 import { BUF_BIN, run, startServerProcess, type ServerProcess } from '../support/processes';
 import { protoJsonUser, sampleUsersByEmail } from '../support/sample-users-json';
+import { byEmail } from '../support/users';
 
 // buf curl finds the schema through server reflection: no proto files at hand.
 let server: ServerProcess;
@@ -22,7 +23,7 @@ async function bufCurlJson(path: string, body?: string): Promise<unknown> {
 }
 
 const users = sampleUsersByEmail();
-const byEmail = (email: string) => protoJsonUser(users.find((u) => u.email === email)!);
+const sampleWithEmail = (email: string) => protoJsonUser(users.find((u) => u.email === email)!);
 
 test('List: every sample user, sorted by email', async () => {
   expect(await bufCurlJson('user.UserService/List')).toEqual({ status: { code: 'SUCCESS' }, users: users.map(protoJsonUser) });
@@ -31,7 +32,7 @@ test('List: every sample user, sorted by email', async () => {
 test('GetByEmail with JSON input', async () => {
   expect(await bufCurlJson('user.UserService/GetByEmail', '{"email":"jose.carvalho@example.com"}')).toEqual({
     status: { code: 'SUCCESS' },
-    user: byEmail('jose.carvalho@example.com'),
+    user: sampleWithEmail('jose.carvalho@example.com'),
   });
 });
 
@@ -44,7 +45,7 @@ test('GetByEmail of an unknown email: INVALID_QUERY and the message', async () =
 test('SearchAge with ageRange {from, toIncluded}: sorted by age, then email', async () => {
   const expected = users
     .filter((u) => u.age >= 30 && u.age <= 42)
-    .sort((a, b) => a.age - b.age || (a.email < b.email ? -1 : 1))
+    .sort((a, b) => a.age - b.age || byEmail(a, b))
     .map(protoJsonUser);
   expect(expected.length).toBeGreaterThan(5);
   expect(await bufCurlJson('user.UserService/SearchAge', '{"ageRange":{"from":30,"toIncluded":42}}')).toEqual({ status: { code: 'SUCCESS' }, users: expected });
@@ -53,7 +54,7 @@ test('SearchAge with ageRange {from, toIncluded}: sorted by age, then email', as
 test('SearchName ignores case and diacritics', async () => {
   expect(await bufCurlJson('user.UserService/SearchName', '{"query":"MAEL"}')).toEqual({
     status: { code: 'SUCCESS' },
-    users: [byEmail('mael.valadier@example.com')],
+    users: [sampleWithEmail('mael.valadier@example.com')],
   });
 });
 

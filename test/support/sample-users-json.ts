@@ -1,5 +1,6 @@
 import { builtinSampleUsers } from '../../src/samples/builtin-sample-users';
 import type { User } from '../../src/domain/user';
+import { byEmail } from './users';
 
 /** A user as protobuf JSON prints it (buf curl, grpcurl, users-cli -o json). */
 export function protoJsonUser(user: User) {
@@ -8,5 +9,5 @@ export function protoJsonUser(user: User) {
 
 /** The built-in sample users in the order List answers them: by email. */
 export function sampleUsersByEmail(): User[] {
-  return builtinSampleUsers().sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1));
+  return builtinSampleUsers().sort(byEmail);
 }

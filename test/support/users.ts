@@ -13,3 +13,13 @@ export function aUser(overrides: Partial<User> = {}): User {
     ...overrides,
   };
 }
+
+/**
+ * Orders users as List does for plain addresses: by email, case-insensitively,
+ * in code-unit order. Tests sort their expectations with it.
+ */
+export function byEmail(a: Pick<User, 'email'>, b: Pick<User, 'email'>): number {
+  const x = a.email.toLowerCase();
+  const y = b.email.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -3,6 +3,7 @@ import { UserService } from '../../src/domain/user-service';
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
 import { builtinSampleUsers } from '../../src/samples/builtin-sample-users';
 import { loadSampleUsers } from '../../src/samples/load-sample-users';
+import { byEmail } from '../support/users';
 
 const users = builtinSampleUsers();
 
@@ -21,7 +22,7 @@ test('every one is valid through the service, stored exactly as given', async ()
   const service = new UserService(repository);
   expect(await loadSampleUsers(service, users, 'built-in sample users')).toBe(users.length);
   const listed = await service.list();
-  expect(listed.ok && listed.value).toEqual([...users].sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1)));
+  expect(listed.ok && listed.value).toEqual([...users].sort(byEmail));
 });
 
 test('they are deterministic, with stable ids and plain-ASCII emails', () => {

@@ -77,8 +77,12 @@ build: install ## bundle dist/users-server.js and dist/users-cli.js
 	node scripts/build.js
 	chmod +x dist/users-server.js dist/users-cli.js
 
+.PHONY: test-deps
+test-deps: ## system tools the tests drive: tmux (users-cli completion in a real bash), via apt-get when missing
+	@command -v tmux >/dev/null || { echo "tmux is missing: installing it with apt-get"; apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+
 .PHONY: jest
-jest: install build tools ## run the jest suites (unit, gRPC, end-to-end, chart)
+jest: install build tools test-deps ## run the jest suites (unit, gRPC, end-to-end, chart)
 	@rm -f .jest-results.json
 	jest --ci --json --outputFile=.jest-results.json
 	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests} skipped`)'

@@ -1,82 +1,105 @@
-import { ClientError, Status } from 'nice-grpc';
-import { Status_StatusCode, status_StatusCodeToJSON, type Status as UserStatus } from '../../gen/user/user';
-import type { ConnectionConfig } from './config';
+import { ClientError, Status } from 'nice-grpc-common';
+import type { ConnectionConfig } from './settings';
+import type { ConnectFailure } from './connection-probe';
 
 /** A runtime failure: one line on stderr, exit 1; `debug` lines only under -v. */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly debug: string[] = [],
+    /** The gRPC status code, when a call failed with one. */
+    readonly grpcCode?: Status,
   ) {
     super(message);
   }
 }
 
-/** A user.Status other than SUCCESS: the server's message is the error. */
-export function statusError(status: UserStatus | undefined): CliError {
-  const code = status_StatusCodeToJSON(status?.code ?? Status_StatusCode.FAILED);
-  return new CliError(status?.msg || `the server answered ${code}`, [`status code: ${code}`]);
-}
-
-/** Turns what a call threw into a one-line message naming the address and the reason. */
-export function callError(error: unknown, connection: ConnectionConfig): unknown {
-  if (!(error instanceof ClientError)) return error;
-  const debug = [`gRPC status: ${Status[error.code]} on ${error.path}: ${error.details}`, ...(error.stack ? [error.stack] : [])];
-  const { address } = connection;
-  switch (error.code) {
-    case Status.DEADLINE_EXCEEDED:
-      return new CliError(`${address} did not answer within ${connection.timeoutText} (see --timeout)`, debug);
-    case Status.UNAVAILABLE:
-      return new CliError(`cannot reach ${address}: ${unavailableReason(error.details, connection.tls !== undefined, connection.tls?.clientCert !== undefined)}`, debug);
-    case Status.UNIMPLEMENTED:
-      return new CliError(`${address} does not implement ${error.path.replace(/^\//, '')}: is it users-server?`, debug);
-    default:
-      return new CliError(oneLine(error.details) || `${address} answered ${Status[error.code]}`, debug);
+/** A user.Status other than SUCCESS in a response: the server's message is the error. */
+export class StatusError extends CliError {
+  /** The message with the request's field paths (`user.age`) named as the flags the user typed (`--age`). */
+  withFieldNames(flags: Record<string, string>): StatusError {
+    let message = this.message;
+    // Longest first, so that `user.name.first` is not read as `user.name` + `.first`.
+    for (const field of Object.keys(flags).sort((a, b) => b.length - a.length)) {
+      message = message.replace(new RegExp(`(?<![\\w.])${field.replace(/\./g, '\\.')}(?![\\w.])`, 'g'), flags[field]);
+    }
+    return new StatusError(message, this.debug);
   }
-}
-
-/** The reason grpc-js gives for a failed connection, freed of its wrapping and made actionable. */
-function unavailableReason(details: string, tls: boolean, clientCert: boolean): string {
-  if (/^Name resolution failed/.test(details)) return 'cannot resolve the host name';
-  const reason = cleanReason(/Last error: ([\s\S]*?)\.?\s*Resolution note:/.exec(details)?.[1] ?? details);
-  // The server dropped the connection without a word; after a TLS handshake
-  // that is how a server refuses a client certificate from an unknown CA.
-  if (reason === 'Failed to connect' || reason === 'read ECONNRESET') {
-    if (!tls) return 'the server closed the connection (does it expect TLS? see --tls)';
-    return clientCert
-      ? 'the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?'
-      : 'the server closed the connection after the TLS handshake: does it require a client certificate (--cert, --key)?';
-  }
-  if (/unable to verify the first certificate|self[- ]signed certificate|unable to get (local )?issuer certificate/i.test(reason)) {
-    return `TLS: the server certificate is not trusted (${reason}): give its CA with --cacert`;
-  }
-  const altnames = /Host: (.+?)\. is not in the cert's altnames: (.*)$|IP: (.+?) is not in the cert's list: (.*)$/.exec(reason);
-  if (altnames) {
-    return `TLS: the server certificate is not valid for ${altnames[1] ?? altnames[3]} (it is for ${altnames[2] ?? altnames[4]}): see --servername`;
-  }
-  if (/alert certificate required|alert handshake failure/.test(reason)) {
-    return 'TLS: the server requires a client certificate: give one with --cert and --key';
-  }
-  if (/alert (unknown ca|bad certificate|certificate unknown)/.test(reason)) {
-    return `TLS: the server refused the client certificate (${reason}): is it signed by a CA the server trusts?`;
-  }
-  if (/wrong version number|packet length too long|socket disconnected before secure TLS connection/i.test(reason)) {
-    return `TLS handshake failed (${reason}): is the server plaintext? (drop --tls)`;
-  }
-  return reason;
 }
 
 /**
- * `Error [ERR_X]: message (2026-01-01T00:00:00.000Z)` → `message`; an OpenSSL
- * error string (`hex:error:hex:SSL routines:func:reason:file:line:`) → its reason.
+ * A failed call as one line naming the address and the reason, keyed on the
+ * gRPC status code and, for UNAVAILABLE, on the error code of a probe
+ * connection (Node's TLS and socket codes), not on English phrases.
  */
-function cleanReason(raw: string): string {
-  let reason = oneLine(raw)
-    .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/, '')
-    .replace(/^Error(?: \[[A-Z0-9_]+\])?: /, '');
-  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(reason);
-  if (openssl) reason = openssl[1];
-  return reason.replace(/\.$/, '');
+export function callError(error: unknown, connection: ConnectionConfig, failure: ConnectFailure | undefined): unknown {
+  if (!(error instanceof ClientError)) return error;
+  const debug = [
+    `gRPC status: ${Status[error.code]} on ${error.path}: ${error.details}`,
+    ...(failure ? [`probe connection: ${failure.code}: ${failure.message}`] : []),
+    ...(error.stack ? [error.stack] : []),
+  ];
+  const { address } = connection;
+  switch (error.code) {
+    case Status.DEADLINE_EXCEEDED:
+      return new CliError(`${address} did not answer within ${connection.timeoutText} (see --timeout)`, debug, error.code);
+    case Status.UNAVAILABLE:
+      return new CliError(`cannot reach ${address}: ${failure ? unreachableReason(failure, connection) : oneLine(error.details)}`, debug, error.code);
+    case Status.UNIMPLEMENTED:
+      return new CliError(`${address} does not implement ${error.path.replace(/^\//, '')}: is it users-server?`, debug, error.code);
+    default:
+      return new CliError(oneLine(error.details) || `${address} answered ${Status[error.code]}`, debug, error.code);
+  }
+}
+
+const UNTRUSTED_CHAIN = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** Why the connection failed, from the probe's stable error code. */
+function unreachableReason(failure: ConnectFailure, { tls }: ConnectionConfig): string {
+  const { code } = failure;
+  const trust = tls?.caSource ? `the CA in ${tls.caSource}` : 'the system CAs';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'cannot resolve the host name';
+  if (code === 'ECONNREFUSED') return 'connection refused: is users-server listening there?';
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `no route to the server (${code})`;
+  if (code === 'HTTP1') return `the server answered in ${failure.message}, not gRPC over HTTP/2: is it users-server?`;
+  if (code === 'TLS_EXPECTED') return 'the server expects TLS: add --tls (and --cacert if its CA is not a system one)';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS: the server certificate is not valid for ${failure.host} (it is for ${failure.altNames}): see --servername`;
+  }
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    return tls?.caSource
+      ? `TLS: the server certificate is self-signed, and is not the one in ${tls.caSource}`
+      : 'TLS: the server certificate is self-signed: give it with --cacert to trust it';
+  }
+  if (UNTRUSTED_CHAIN.has(code)) {
+    return tls?.caSource
+      ? `TLS: the server certificate is not signed by ${trust} (${failure.message})`
+      : `TLS: the server certificate is not signed by ${trust} (${failure.message}): give its CA with --cacert`;
+  }
+  if (code === 'INVALID_PURPOSE') return `TLS: the server certificate is not one for a server (${failure.message})`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `TLS: the server certificate is not valid now (${failure.message})`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'PLAINTEXT_SERVER') {
+    return 'TLS handshake failed: the server speaks plaintext (drop --tls and the other TLS settings, or set --cleartext)';
+  }
+  if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') {
+    return 'TLS: the server requires a client certificate: give one with --cert and --key';
+  }
+  if (code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' || code === 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' || code === 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN') {
+    return 'TLS: the server refused the client certificate (--cert): is it signed by a CA the server trusts?';
+  }
+  if (code === 'ECONNRESET' || code === 'CLOSED') {
+    if (!tls) return 'the server closed the connection (does it expect TLS? see --tls)';
+    return tls.clientCert
+      ? 'the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?'
+      : 'the server closed the connection after the TLS handshake: does it require a client certificate (--cert, --key)?';
+  }
+  return `${failure.message} (${code})`;
 }
 
 function oneLine(text: string): string {

@@ -2,9 +2,13 @@ import { ChannelCredentials, createChannel, createClientFactory, type Channel, t
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { HealthDefinition, type HealthClient } from '../../gen/grpc/health/v1/health';
 import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
-import type { ConnectionConfig, TlsConfig } from './config';
+import { callErrorMiddleware, userStatusMiddleware } from './call-middleware';
+import type { ConnectionConfig, TlsConfig } from './settings';
 
-/** The clients users-cli calls, over one channel. */
+// Loaded only by commands that call the server (program.ts imports it
+// lazily): `version`, `help` and completion never load gRPC or TLS code.
+
+/** The clients users-cli calls, over one channel. Calls throw CliError only. */
 export interface Connection {
   users: UserServiceClient;
   health: HealthClient;
@@ -14,7 +18,8 @@ export interface Connection {
 /** Opens a channel (plaintext, TLS or mTLS) whose every call has the configured deadline. */
 export function openConnection(config: ConnectionConfig): Connection {
   const channel: Channel = createChannel(config.address, credentials(config.tls), channelOptions(config.tls));
-  const clients = createClientFactory().use(deadlineMiddleware);
+  // The last one added runs first: call errors are mapped outside the deadline's abort.
+  const clients = createClientFactory().use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));
   const callOptions = { '*': { deadline: config.timeoutMs } };
   return {
     users: clients.create(UserServiceDefinition, channel, callOptions),

@@ -1,5 +1,10 @@
+import module from 'node:module';
 import { homedir } from 'node:os';
 import { runCli } from './program';
+
+// Node 22.1+ keeps compiled code on disk between runs; Node 20 has no such
+// cache (module.enableCompileCache is undefined there), so this is a no-op.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // grpc-js sets the TLS server name (SNI) to the target host even when it is an
 // IP address, which makes Node print DEP0123 on stderr: harmless, and it would
@@ -17,13 +22,21 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
 void runCli({
   argv: process.argv.slice(2),
   env: process.env,
   homeDir: homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   stdout: process.stdout,
   stderr: process.stderr,
+  readStdin,
 }).then((code) => {
   // Exit once the output is flushed rather than when the event loop drains: a
   // TLS handshake that outlived the deadline would hold the process for

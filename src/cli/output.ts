@@ -1,43 +1,118 @@
 import { createColors } from 'picocolors';
+import stringWidth from 'string-width';
 import type { User } from '../../gen/user/user';
-import type { OutputConfig } from './config';
 import { formatUserLine, userToJson, type Colors } from './format-user';
+import type { OutputConfig } from './settings';
 
 /** Where output goes: process.stdout, or a buffer in tests. */
 export interface TextSink {
   write(text: string): unknown;
 }
 
-/** Prints results as text lines or as JSON (`-o json`), per the output config. */
+/** yaml's stringify, loaded by program.ts only for -o yaml. */
+export type YamlStringify = (value: unknown) => string;
+
+const TABLE_COLUMNS: Array<[string, (user: User) => string]> = [
+  ['EMAIL', (user) => user.email],
+  ['NAME', (user) => `${user.name?.first ?? ''} ${user.name?.last ?? ''}`.trim()],
+  ['AGE', (user) => String(user.age)],
+  ['PHONE', (user) => user.phone],
+  ['ADDRESS', (user) => user.address],
+];
+
+/**
+ * Prints results in the chosen format: text lines (as the Go CLI), json (one
+ * value), jsonl (one object a line), yaml, or a table that fits the terminal.
+ * Nothing at all under --quiet.
+ */
 export class Output {
   private readonly colors: Colors;
 
   constructor(
     private readonly config: OutputConfig,
     private readonly stdout: TextSink,
+    private readonly yaml?: YamlStringify,
   ) {
     this.colors = createColors(config.color);
   }
 
-  /** One line per user; a JSON array (`[]` when none) under -o json. */
+  /** A list of users: a JSON array (`[]` when none), a YAML sequence, table rows, or lines. */
   users(users: User[]): void {
-    if (this.config.format === 'json') return this.json(users.map(userToJson));
-    for (const user of users) this.stdout.write(`${formatUserLine(user, this.colors)}\n`);
+    if (this.config.quiet) return;
+    switch (this.config.format) {
+      case 'json':
+        return this.write(`${JSON.stringify(users.map(userToJson), null, 2)}\n`);
+      case 'yaml':
+        return this.write(users.length === 0 ? '[]\n' : this.yaml!(users.map(userToJson)));
+      case 'table':
+        return this.write(this.table(users));
+      default:
+        return this.lines(users);
+    }
   }
 
-  /** One line; a JSON object under -o json. */
+  /** One user: a JSON or YAML object, a table with one row, or one line. */
   user(user: User): void {
-    if (this.config.format === 'json') return this.json(userToJson(user));
-    this.stdout.write(`${formatUserLine(user, this.colors)}\n`);
+    if (this.config.quiet) return;
+    if (this.config.format === 'json') return this.write(`${JSON.stringify(userToJson(user), null, 2)}\n`);
+    if (this.config.format === 'yaml') return this.write(this.yaml!(userToJson(user)));
+    this.users([user]);
   }
 
-  /** A line of text, or its JSON counterpart under -o json. */
+  /** A line of text, or its JSON / YAML counterpart. */
   result(text: string, json: unknown): void {
-    if (this.config.format === 'json') return this.json(json);
-    this.stdout.write(`${text}\n`);
+    if (this.config.quiet) return;
+    if (this.config.format === 'json') return this.write(`${JSON.stringify(json, null, 2)}\n`);
+    if (this.config.format === 'jsonl') return this.write(`${JSON.stringify(json)}\n`);
+    if (this.config.format === 'yaml') return this.write(this.yaml!(json));
+    this.write(`${text}\n`);
   }
 
-  private json(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  /** Text as it is (a completion script). */
+  raw(text: string): void {
+    if (!this.config.quiet) this.write(text);
   }
+
+  private lines(users: User[]): void {
+    if (this.config.format === 'jsonl') return this.write(users.map((user) => `${JSON.stringify(userToJson(user))}\n`).join(''));
+    this.write(users.map((user) => `${formatUserLine(user, this.colors)}\n`).join(''));
+  }
+
+  /** Columns padded to their widest cell; the last one cut with … to the terminal width. */
+  private table(users: User[]): string {
+    const rows = users.map((user) => TABLE_COLUMNS.map(([, cell]) => oneLine(cell(user))));
+    if (this.config.headers) rows.unshift(TABLE_COLUMNS.map(([header]) => header));
+    if (rows.length === 0) return '';
+    const widths = TABLE_COLUMNS.map((_, column) => Math.max(...rows.map((row) => stringWidth(row[column]))));
+    const gap = 3;
+    const lastStart = widths.slice(0, -1).reduce((sum, width) => sum + width + gap, 0);
+    const room = Math.max(this.config.columns - lastStart, 10);
+    return rows
+      .map((row) => row.map((cell, column) => (column === row.length - 1 ? truncate(cell, room) : pad(cell, widths[column] + gap))).join('').trimEnd())
+      .map((line) => `${line}\n`)
+      .join('');
+  }
+
+  private write(text: string): void {
+    if (text) this.stdout.write(text);
+  }
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(width - stringWidth(text), 0));
+}
+
+function truncate(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  let cut = '';
+  for (const character of text) {
+    if (stringWidth(`${cut}${character}…`) > width) break;
+    cut += character;
+  }
+  return `${cut}…`;
+}
+
+/** A table cell stays on its row, whatever a stored value holds. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\t]+/g, ' ');
 }

@@ -1,127 +1,115 @@
-import { ClientError, Status } from 'nice-grpc';
-import { Status_StatusCode } from '../../gen/user/user';
-import { callError, CliError, statusError } from '../../src/cli/cli-error';
-import type { ConnectionConfig } from '../../src/cli/config';
+import { ClientError, Status } from 'nice-grpc-common';
+import { callError, CliError, StatusError } from '../../src/cli/cli-error';
+import type { ConnectFailure } from '../../src/cli/connection-probe';
+import type { ConnectionConfig } from '../../src/cli/settings';
 
-// Details as grpc-js 1.14 words them, captured from real failed connections.
-const lastError = (error: string) => `No connection established. Last error: ${error}. Resolution note: `;
+// callError keys on the gRPC status code and, for UNAVAILABLE, on the error
+// code of the probe connection (test/e2e/cli*.test.ts make each one for real).
 
-const plaintext: ConnectionConfig = { address: '127.0.0.1:8443', addressSource: '--address', timeoutMs: 300, timeoutText: '300ms' };
+const plaintext: ConnectionConfig = { address: '127.0.0.1:8443', timeoutMs: 300, timeoutText: '300ms' };
 const tls: ConnectionConfig = { ...plaintext, tls: {} };
+const tlsWithCa: ConnectionConfig = { ...plaintext, tls: { ca: Buffer.from(''), caSource: '--cacert ca.crt' } };
 const mtls: ConnectionConfig = { ...plaintext, tls: { clientCert: { cert: Buffer.from(''), key: Buffer.from('') } } };
 
-function message(code: Status, details: string, connection = plaintext): string {
-  const error = callError(new ClientError('/user.UserService/List', code, details), connection);
-  expect(error).toBeInstanceOf(CliError);
-  return (error as CliError).message;
+const unavailable = new ClientError('/user.UserService/List', Status.UNAVAILABLE, 'No connection established. Last error: something in English');
+
+function message(failure: ConnectFailure | undefined, connection = plaintext, error: ClientError = unavailable): string {
+  const mapped = callError(error, connection, failure);
+  expect(mapped).toBeInstanceOf(CliError);
+  return (mapped as CliError).message;
 }
+const code = (code: string, text = ''): ConnectFailure => ({ code, message: text });
 
-describe('callError', () => {
-  test('refused connection: the address and the reason', () => {
-    expect(message(Status.UNAVAILABLE, lastError('Error: connect ECONNREFUSED 127.0.0.1:8443'))).toBe(
-      'cannot reach 127.0.0.1:8443: connect ECONNREFUSED 127.0.0.1:8443',
-    );
+describe('callError: UNAVAILABLE, by the probe connection error code', () => {
+  test.each([
+    ['ECONNREFUSED', plaintext, 'connection refused: is users-server listening there?'],
+    ['ENOTFOUND', plaintext, 'cannot resolve the host name'],
+    ['EAI_AGAIN', plaintext, 'cannot resolve the host name'],
+    ['EHOSTUNREACH', plaintext, 'no route to the server (EHOSTUNREACH)'],
+    ['TLS_EXPECTED', plaintext, 'the server expects TLS: add --tls (and --cacert if its CA is not a system one)'],
+    ['ECONNRESET', plaintext, 'the server closed the connection (does it expect TLS? see --tls)'],
+    ['CLOSED', tls, 'the server closed the connection after the TLS handshake: does it require a client certificate (--cert, --key)?'],
+    ['ECONNRESET', mtls, 'the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?'],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', tls, 'TLS handshake failed: the server speaks plaintext (drop --tls and the other TLS settings, or set --cleartext)'],
+    ['ERR_SSL_PACKET_LENGTH_TOO_LONG', tls, 'TLS handshake failed: the server speaks plaintext (drop --tls and the other TLS settings, or set --cleartext)'],
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', tls, 'TLS: the server requires a client certificate: give one with --cert and --key'],
+    ['ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', tls, 'TLS: the server requires a client certificate: give one with --cert and --key'],
+    ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', mtls, 'TLS: the server refused the client certificate (--cert): is it signed by a CA the server trusts?'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', tls, 'TLS: the server certificate is self-signed: give it with --cacert to trust it'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', tlsWithCa, 'TLS: the server certificate is self-signed, and is not the one in --cacert ca.crt'],
+    ['SOMETHING_NEW', tls, 'it broke (SOMETHING_NEW)'],
+  ])('%s (%#)', (failureCode, connection, reason) => {
+    expect(message(code(failureCode, 'it broke'), connection)).toBe(`cannot reach 127.0.0.1:8443: ${reason}`);
   });
 
-  test('unknown host', () => {
-    expect(message(Status.UNAVAILABLE, 'Name resolution failed for target dns:nosuch.invalid:80')).toBe('cannot reach 127.0.0.1:8443: cannot resolve the host name');
+  test('an untrusted chain: "give its CA" only when no CA was given', () => {
+    for (const failureCode of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']) {
+      expect(message(code(failureCode, 'unable to verify the first certificate'), tls)).toBe(
+        'cannot reach 127.0.0.1:8443: TLS: the server certificate is not signed by the system CAs (unable to verify the first certificate): give its CA with --cacert',
+      );
+      expect(message(code(failureCode, 'unable to verify the first certificate'), tlsWithCa)).toBe(
+        'cannot reach 127.0.0.1:8443: TLS: the server certificate is not signed by the CA in --cacert ca.crt (unable to verify the first certificate)',
+      );
+    }
   });
 
-  test('deadline: the address and the timeout', () => {
-    expect(message(Status.DEADLINE_EXCEEDED, 'Deadline exceeded')).toBe('127.0.0.1:8443 did not answer within 300ms (see --timeout)');
+  test('ERR_TLS_CERT_ALTNAME_INVALID: the name checked and the names held', () => {
+    const failure = { code: 'ERR_TLS_CERT_ALTNAME_INVALID', message: '', host: 'wrong.example', altNames: 'DNS:localhost, IP Address:127.0.0.1' };
+    expect(message(failure, tls)).toBe('cannot reach 127.0.0.1:8443: TLS: the server certificate is not valid for wrong.example (it is for DNS:localhost, IP Address:127.0.0.1): see --servername');
   });
 
-  test('server certificate from an unknown CA', () => {
-    expect(message(Status.UNAVAILABLE, lastError('Error: unable to verify the first certificate'), tls)).toBe(
-      'cannot reach 127.0.0.1:8443: TLS: the server certificate is not trusted (unable to verify the first certificate): give its CA with --cacert',
-    );
-    expect(message(Status.UNAVAILABLE, lastError('Error: self-signed certificate in certificate chain'), tls)).toBe(
-      'cannot reach 127.0.0.1:8443: TLS: the server certificate is not trusted (self-signed certificate in certificate chain): give its CA with --cacert',
-    );
+  test('an HTTP/1 server', () => {
+    expect(message(code('HTTP1', 'HTTP/1.1'))).toBe('cannot reach 127.0.0.1:8443: the server answered in HTTP/1.1, not gRPC over HTTP/2: is it users-server?');
   });
 
-  test('wrong server name', () => {
-    const details = lastError(
-      "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: wrong.example. is not in the cert's altnames: DNS:localhost, IP Address:127.0.0.1",
-    );
-    expect(message(Status.UNAVAILABLE, details, tls)).toBe(
-      'cannot reach 127.0.0.1:8443: TLS: the server certificate is not valid for wrong.example (it is for DNS:localhost, IP Address:127.0.0.1): see --servername',
-    );
-    const ipDetails = lastError("Error [ERR_TLS_CERT_ALTNAME_INVALID]: IP: 10.0.0.1 is not in the cert's list: DNS:localhost");
-    expect(message(Status.UNAVAILABLE, ipDetails, tls)).toBe(
-      'cannot reach 127.0.0.1:8443: TLS: the server certificate is not valid for 10.0.0.1 (it is for DNS:localhost): see --servername',
-    );
+  test('when the probe got through, grpc-js details on one line', () => {
+    const error = new ClientError('/user.UserService/List', Status.UNAVAILABLE, 'Connection dropped\nby peer');
+    expect(message(undefined, plaintext, error)).toBe('cannot reach 127.0.0.1:8443: Connection dropped by peer');
   });
+});
 
-  test('no client certificate for an mTLS server: the OpenSSL alert, made readable', () => {
-    const details = lastError(
-      '800CC265A97F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n (2026-11-26T21:57:41.009Z)',
-    );
-    expect(message(Status.UNAVAILABLE, details, tls)).toBe('cannot reach 127.0.0.1:8443: TLS: the server requires a client certificate: give one with --cert and --key');
-  });
+describe('callError: other gRPC status codes', () => {
+  const failed = (status: Status, details: string) => message(undefined, plaintext, new ClientError('/user.UserService/List', status, details));
 
-  test('client certificate refused with an alert', () => {
-    const details = lastError('80AC:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca:../ssl/record/rec_layer_s3.c:1605:SSL alert number 48');
-    expect(message(Status.UNAVAILABLE, details, mtls)).toBe(
-      'cannot reach 127.0.0.1:8443: TLS: the server refused the client certificate (tlsv1 alert unknown ca): is it signed by a CA the server trusts?',
-    );
-  });
-
-  test('a connection closed without a word: the likely cause depends on what was tried', () => {
-    const closed = lastError('Failed to connect (2026-11-26T21:57:41.242Z)');
-    expect(message(Status.UNAVAILABLE, closed, mtls)).toBe(
-      'cannot reach 127.0.0.1:8443: the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?',
-    );
-    expect(message(Status.UNAVAILABLE, lastError('Error: read ECONNRESET'), mtls)).toBe(
-      'cannot reach 127.0.0.1:8443: the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?',
-    );
-    expect(message(Status.UNAVAILABLE, closed, tls)).toBe(
-      'cannot reach 127.0.0.1:8443: the server closed the connection after the TLS handshake: does it require a client certificate (--cert, --key)?',
-    );
-    expect(message(Status.UNAVAILABLE, closed, plaintext)).toBe('cannot reach 127.0.0.1:8443: the server closed the connection (does it expect TLS? see --tls)');
-  });
-
-  test('TLS to a plaintext server', () => {
-    const details = lastError(
-      'Error: 806CE3BF787F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n',
-    );
-    expect(message(Status.UNAVAILABLE, details, tls)).toBe('cannot reach 127.0.0.1:8443: TLS handshake failed (wrong version number): is the server plaintext? (drop --tls)');
-  });
-
-  test('another UNAVAILABLE reason is kept, on one line', () => {
-    expect(message(Status.UNAVAILABLE, 'Connection dropped\nby peer')).toBe('cannot reach 127.0.0.1:8443: Connection dropped by peer');
+  test('DEADLINE_EXCEEDED: the address and the timeout', () => {
+    expect(failed(Status.DEADLINE_EXCEEDED, 'Deadline exceeded')).toBe('127.0.0.1:8443 did not answer within 300ms (see --timeout)');
   });
 
   test('UNIMPLEMENTED: not a users-server', () => {
-    expect(message(Status.UNIMPLEMENTED, '')).toBe('127.0.0.1:8443 does not implement user.UserService/List: is it users-server?');
+    expect(failed(Status.UNIMPLEMENTED, '')).toBe('127.0.0.1:8443 does not implement user.UserService/List: is it users-server?');
   });
 
-  test("other gRPC errors: the server's message, else the code", () => {
-    expect(message(Status.INTERNAL, 'internal error')).toBe('internal error');
-    expect(message(Status.PERMISSION_DENIED, '')).toBe('127.0.0.1:8443 answered PERMISSION_DENIED');
+  test("others: the server's message on one line, else the code", () => {
+    expect(failed(Status.INTERNAL, 'internal\nerror')).toBe('internal error');
+    expect(failed(Status.PERMISSION_DENIED, '')).toBe('127.0.0.1:8443 answered PERMISSION_DENIED');
   });
 
-  test('debug detail carries the gRPC code and the stack', () => {
-    const error = callError(new ClientError('/user.UserService/List', Status.INTERNAL, 'internal error'), plaintext) as CliError;
-    expect(error.debug[0]).toBe('gRPC status: INTERNAL on /user.UserService/List: internal error');
-    expect(error.debug[1]).toMatch(/^ClientError: \/user\.UserService\/List INTERNAL: internal error\n\s+at /);
+  test('debug detail: the gRPC code, the probe, the stack; the code is kept', () => {
+    const error = callError(unavailable, plaintext, code('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:8443')) as CliError;
+    expect(error.grpcCode).toBe(Status.UNAVAILABLE);
+    expect(error.debug[0]).toBe('gRPC status: UNAVAILABLE on /user.UserService/List: No connection established. Last error: something in English');
+    expect(error.debug[1]).toBe('probe connection: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8443');
+    expect(error.debug[2]).toMatch(/^ClientError: \/user\.UserService\/List UNAVAILABLE: /);
   });
 
   test('anything else is passed through untouched', () => {
     const error = new TypeError('boom');
-    expect(callError(error, plaintext)).toBe(error);
+    expect(callError(error, plaintext, undefined)).toBe(error);
   });
 });
 
-describe('statusError', () => {
-  test("the server's message", () => {
-    const error = statusError({ code: Status_StatusCode.FAILED, msg: 'email already exists' });
-    expect(error.message).toBe('email already exists');
-    expect(error.debug).toEqual(['status code: FAILED']);
+describe('StatusError.withFieldNames', () => {
+  const flags = { 'user.name.first': '--firstname', 'user.name': '--name', 'ageRange.from': '--agefrom', 'ageRange.to_included': '--ageto' };
+
+  test('field paths become the flags the user typed; longest first; whole paths only', () => {
+    expect(new StatusError('user.name.first must be at most 100 characters').withFieldNames(flags).message).toBe('--firstname must be at most 100 characters');
+    expect(new StatusError('ageRange.from (5) must not be greater than ageRange.to_included (3)').withFieldNames(flags).message).toBe(
+      '--agefrom (5) must not be greater than --ageto (3)',
+    );
+    expect(new StatusError('xuser.name.firstly').withFieldNames(flags).message).toBe('xuser.name.firstly');
   });
 
-  test('the status code when there is no message', () => {
-    expect(statusError({ code: Status_StatusCode.NO_IMPL_YET, msg: '' }).message).toBe('the server answered NO_IMPL_YET');
-    expect(statusError(undefined).message).toBe('the server answered FAILED');
+  test('keeps the debug lines', () => {
+    expect(new StatusError('m', ['status code: FAILED']).withFieldNames(flags).debug).toEqual(['status code: FAILED']);
   });
 });

@@ -1,7 +1,10 @@
 import { createColors } from 'picocolors';
 import type { User } from '../../gen/user/user';
 import { formatUserLine, userToJson } from '../../src/cli/format-user';
+import type { OutputFormat } from '../../src/cli/global-options';
 import { Output } from '../../src/cli/output';
+import type { OutputConfig } from '../../src/cli/settings';
+import { stringify } from 'yaml';
 
 const valencia: User = {
   id: 'u-1',
@@ -51,18 +54,18 @@ describe('userToJson', () => {
     });
   });
 
-  test('omits default values, as proto JSON does', () => {
-    expect(userToJson({ id: '', age: 0, name: { first: 'A', last: '' }, email: 'a@x.io', phone: '', address: '' })).toEqual({
-      name: { first: 'A' },
-      email: 'a@x.io',
-    });
+  test('keeps zero values (age 0, empty names), in proto field order, so that jq .age is never null', () => {
+    expect(JSON.stringify(userToJson({ id: '', age: 0, name: undefined, email: 'a@x.io', phone: '', address: '' }))).toBe(
+      '{"id":"","age":0,"name":{"first":"","last":""},"email":"a@x.io","phone":"","address":""}',
+    );
   });
 });
 
 describe('Output', () => {
-  const capture = (format: 'text' | 'json', color = false) => {
+  const capture = (format: OutputFormat, color = false, more: Partial<OutputConfig> = {}) => {
     let written = '';
-    return { output: new Output({ format, color, verbose: false }, { write: (text: string) => (written += text) }), written: () => written };
+    const config: OutputConfig = { format, color, verbose: false, quiet: false, headers: true, columns: 80, ...more };
+    return { output: new Output(config, { write: (text: string) => (written += text) }, (value) => stringify(value)), written: () => written };
   };
 
   test('text: one line per user, nothing for none', () => {
@@ -95,5 +98,62 @@ describe('Output', () => {
     const json = capture('json');
     json.output.result('SERVING', { status: 'SERVING' });
     expect(json.written()).toBe('{\n  "status": "SERVING"\n}\n');
+  });
+
+  const maël: User = { id: 'u-2', age: 0, name: { first: 'Maël', last: '' }, email: 'mael@x.io', phone: '', address: 'Lyon' };
+
+  test('jsonl: one compact object a line, every field', () => {
+    const { output, written } = capture('jsonl');
+    output.users([valencia, maël]);
+    output.user(maël);
+    output.result('SERVING', { status: 'SERVING' });
+    const line = '{"id":"u-2","age":0,"name":{"first":"Maël","last":""},"email":"mael@x.io","phone":"","address":"Lyon"}\n';
+    expect(written()).toBe(`${JSON.stringify(userToJson(valencia))}\n${line}${line}{"status":"SERVING"}\n`);
+  });
+
+  test('yaml: a sequence for users ([] for none), a mapping for one', () => {
+    const { output, written } = capture('yaml');
+    output.users([]);
+    output.user(maël);
+    output.users([maël]);
+    expect(written()).toBe(
+      '[]\n' +
+        'id: u-2\nage: 0\nname:\n  first: Maël\n  last: ""\nemail: mael@x.io\nphone: ""\naddress: Lyon\n' +
+        '- id: u-2\n  age: 0\n  name:\n    first: Maël\n    last: ""\n  email: mael@x.io\n  phone: ""\n  address: Lyon\n',
+    );
+  });
+
+  test('table: padded columns with headers; the last column cut to the width', () => {
+    const { output, written } = capture('table', false, { columns: 80 });
+    output.users([valencia, maël]);
+    expect(written()).toBe(
+      'EMAIL                        NAME              AGE   PHONE               ADDRESS\n' +
+        'valencia.dorsey@email.info   Valencia Dorsey   51    +1 (555) 010-0199   941 Merit…\n' +
+        'mael@x.io                    Maël              0                         Lyon\n',
+    );
+  });
+
+  test('table --no-headers, and a wide terminal', () => {
+    const { output, written } = capture('table', false, { headers: false, columns: 200 });
+    output.users([valencia]);
+    output.users([]);
+    expect(written()).toBe('valencia.dorsey@email.info   Valencia Dorsey   51   +1 (555) 010-0199   941 Merit Court, Grill, Mississippi, 4961\n');
+  });
+
+  test('table cells stay on one line', () => {
+    const { output, written } = capture('table', false, { headers: false, columns: 200 });
+    output.users([{ ...maël, address: 'line 1\nline 2' }]);
+    expect(written()).toBe('mael@x.io   Maël   0      line 1 line 2\n');
+  });
+
+  test('--quiet: nothing, whatever the format', () => {
+    for (const format of ['text', 'json', 'jsonl', 'yaml', 'table'] as const) {
+      const { output, written } = capture(format, false, { quiet: true });
+      output.users([valencia]);
+      output.user(valencia);
+      output.result('SERVING', { status: 'SERVING' });
+      output.raw('script');
+      expect(written()).toBe('');
+    }
   });
 });

@@ -38,20 +38,24 @@ describe('against users-server', () => {
     expect(never.stdout).toBe(plain.stdout);
   });
 
-  test('-v prints the connection before the call', async () => {
-    const result = await runCliInProcess(['health', '-v', `--address=${server.address}`, '--timeout=2']);
-    expect(result).toEqual({ code: 0, stdout: 'SERVING\n', stderr: `users-cli: debug: address ${server.address} (from --address), plaintext, timeout 2s\n` });
+  test('-v prints each setting and where it came from, before the call', async () => {
+    const result = await runCliInProcess(['health', '-v', `--address=${server.address}`, '--timeout=2'], { homeDir: '/nonexistent' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'SERVING\n',
+      stderr:
+        'users-cli: debug: config file: none (no /nonexistent/.users-cli.yaml or .yml)\n' +
+        'users-cli: debug: output text (from default), colour off (auto from default)\n' +
+        `users-cli: debug: address ${server.address} (from --address)\n` +
+        'users-cli: debug: plaintext (from default)\n' +
+        'users-cli: debug: timeout 2s (from --timeout)\n',
+    });
   });
 
   test('-v adds the status code to a failed status', async () => {
     const result = await runCliInProcess(['get', 'nobody@example.com', '-v', `--address=${server.address}`]);
     expect(result.code).toBe(1);
-    expect(result.stderr.split('\n')).toEqual([
-      `users-cli: debug: address ${server.address} (from --address), plaintext, timeout 10s`,
-      'users-cli: the email nobody@example.com cannot be found',
-      'users-cli: debug: status code: INVALID_QUERY',
-      '',
-    ]);
+    expect(result.stderr.split('\n').slice(-3)).toEqual(['users-cli: the email nobody@example.com cannot be found', 'users-cli: debug: status code: INVALID_QUERY', '']);
   });
 
   test('a repeated flag: the last one wins', async () => {
@@ -59,9 +63,76 @@ describe('against users-server', () => {
     expect(result.stdout).toBe('Maël Valadier <mael.valadier@example.com> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n');
   });
 
-  test('get --email works like the positional', async () => {
-    const result = await runCliInProcess(['get', '--email=mael.valadier@example.com', `--address=${server.address}`]);
-    expect(result.code).toBe(0);
+  test('get with several emails: one line each, in the order given', async () => {
+    const result = await runCliInProcess(['get', 'mael.valadier@example.com', 'MAEL.valadier@example.com', `--address=${server.address}`]);
+    const line = 'Maël Valadier <mael.valadier@example.com> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n';
+    expect(result).toEqual({ code: 0, stdout: `${line}${line}`, stderr: '' });
+  });
+
+  test('get: exit 1 when one is missing, naming it; the others are printed', async () => {
+    const result = await runCliInProcess(['get', 'nobody@example.com', 'mael.valadier@example.com', 'ghost@example.com', `--address=${server.address}`]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'Maël Valadier <mael.valadier@example.com> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n',
+      stderr: 'users-cli: the email nobody@example.com cannot be found\nusers-cli: the email ghost@example.com cannot be found\n',
+    });
+  });
+
+  test('--quiet: nothing on success, the error still on stderr', async () => {
+    expect(await runCliInProcess(['get', 'mael.valadier@example.com', '-q', `--address=${server.address}`])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCliInProcess(['list', '--quiet', '-o', 'json', `--address=${server.address}`])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCliInProcess(['get', 'nobody@example.com', '-q', `--address=${server.address}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-cli: the email nobody@example.com cannot be found\n',
+    });
+  });
+
+  test('-ojson and -o=json, kubectl style', async () => {
+    const expected = await runCliInProcess(['get', 'mael.valadier@example.com', '-o', 'json', `--address=${server.address}`]);
+    expect(expected.stdout).toMatch(/^\{\n {2}"id": "sample-01",\n {2}"age": 34,/);
+    expect(await runCliInProcess(['get', 'mael.valadier@example.com', '-ojson', `--address=${server.address}`])).toEqual(expected);
+    expect(await runCliInProcess(['get', 'mael.valadier@example.com', '-o=json', `--address=${server.address}`])).toEqual(expected);
+  });
+
+  test('TERM=dumb turns automatic colour off', async () => {
+    const args = ['get', 'mael.valadier@example.com', `--address=${server.address}`];
+    expect((await runCliInProcess(args, { stdoutIsTTY: true, env: { TERM: 'dumb' } })).stdout).toBe(
+      'Maël Valadier <mael.valadier@example.com> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n',
+    );
+    expect((await runCliInProcess(args, { stdoutIsTTY: true, env: { TERM: 'xterm' } })).stdout).toContain('\x1b[');
+  });
+
+  test('validation messages name the flags typed, not proto paths', async () => {
+    expect(await runCliInProcess(['search', '--agefrom=50', '--ageto=3', `--address=${server.address}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-cli: --agefrom (50) must not be greater than --ageto (3)\n',
+    });
+    expect(await runCliInProcess(['create', '--email=young@example.com', '--age=200', `--address=${server.address}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-cli: --age must be between 0 and 150, got 200\n',
+    });
+    expect(await runCliInProcess(['create', '--email=young@example.com', '--firstname', 'x'.repeat(101), `--address=${server.address}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-cli: --firstname must be at most 100 characters\n',
+    });
+    expect(await runCliInProcess(['create', '--email=young@example.com', '--id=a b', `--address=${server.address}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-cli: --id "a b" may only contain letters, digits, \'.\', \'_\', \':\' and \'-\'\n',
+    });
+  });
+
+  test('create --id stores the user under that id', async () => {
+    const result = await runCliInProcess(['create', '--email=with-id@example.com', '--id=my-id-1', '-o', 'jsonl', `--address=${server.address}`]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: '{"id":"my-id-1","age":0,"name":{"first":"","last":""},"email":"with-id@example.com","phone":"","address":""}\n',
+      stderr: '',
+    });
   });
 });
 
@@ -97,54 +168,129 @@ describe('health', () => {
 });
 
 describe('without a server', () => {
-  test('--help and help print the usage with the address precedence, exit 0', async () => {
+  test('--help, -h and help: commands, flags by heading, settings and exit codes; exit 0', async () => {
     const help = await runCliInProcess(['--help']);
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
-    expect(help.stdout).toContain(
-      'Server address, the first one given of:\n' +
-        '  1. --address\n' +
-        '  2. the environment variable ADDRESS\n' +
-        '  3. "address: HOST:PORT" in the config file (--config, default ~/.users-cli.yml)\n' +
-        '  4. localhost:8000\n',
-    );
-    for (const command of ['create', 'get [email]', 'list', 'search', 'health', 'version', 'completion']) {
-      expect(help.stdout).toContain(`users-cli ${command} `);
+    for (const command of ['list', 'get <email..>', 'search', 'create', 'health', 'version', 'completion [shell]', 'help [command]']) {
+      expect(help.stdout).toContain(`\n  users-cli ${command} `);
     }
+    expect(help.stdout).toContain('\nConnection flags:\n      --address ');
+    expect(help.stdout).toContain('\nOutput flags:\n  -o, --output ');
+    expect(help.stdout).toContain('\nFlags:\n  -h, --help ');
+    expect(help.stdout).toContain('  -V, --version ');
+    expect(help.stdout).toContain(
+      'Exit codes:\n' +
+        '  0  success (health: SERVING)\n' +
+        '  1  the call failed, a user was not found, or the server is not SERVING\n' +
+        '  2  bad flags, arguments, variables or config file\n',
+    );
     expect(await runCliInProcess(['help'])).toEqual(help);
+    expect(await runCliInProcess(['-h'])).toEqual(help);
   });
 
-  test('a command --help documents its flags', async () => {
-    const help = await runCliInProcess(['search', '--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--name +part of a first or last name; case and accents are ignored/);
-    expect(help.stdout).toMatch(/--agefrom +lowest age, with --ageto/);
+  test('help wraps at the terminal width (80 when stdout is not a terminal)', async () => {
+    const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
+    expect(widest((await runCliInProcess(['--help'])).stdout)).toBeLessThanOrEqual(80);
+    expect(widest((await runCliInProcess(['--help'], { columns: 60 })).stdout)).toBeLessThanOrEqual(60);
+    expect(widest((await runCliInProcess(['search', '--help'], { columns: 140 })).stdout)).toBeGreaterThan(80);
+  });
+
+  test('help COMMAND is COMMAND --help: its own flags first, then the global ones, then examples', async () => {
+    const help = await runCliInProcess(['help', 'create']);
+    expect(help).toEqual(await runCliInProcess(['create', '--help']));
+    const headings = help.stdout.split('\n').filter((line) => /^[A-Z][a-z ]+:$/.test(line));
+    expect(headings).toEqual(['Flags:', 'Global flags:', 'Examples:']);
+    expect(help.stdout).toMatch(/Flags:\n {2}-h, --help .*\n {6}--email /);
+    expect(help.stdout).toMatch(/--age +age in years, 0 to 150 +\[number\] \[default: 0\]/);
+    expect(help.stdout).toContain('--from-file');
+    expect(help.stdout).toContain('--id');
+  });
+
+  test('numeric flags are numbers, the email of get is required', async () => {
+    expect((await runCliInProcess(['search', '--help'])).stdout).toMatch(/--agefrom +lowest age, with --ageto +\[number\]/);
+    expect((await runCliInProcess(['search', '--help'])).stdout).toMatch(/--ageto +highest age \(included\), with --agefrom +\[number\]/);
+    const get = (await runCliInProcess(['get', '--help'])).stdout;
+    expect(get.split('\n')[0]).toBe('users-cli get <email..>');
+    expect(get).toMatch(/email +email addresses of users +\[array\] \[required\]\n/);
+  });
+
+  test.each(['list', 'get', 'search', 'create', 'health', 'version', 'completion'])('%s --help has examples', async (command) => {
+    const help = await runCliInProcess([command, '--help']);
+    expect(help.stdout).toMatch(new RegExp(`\nExamples:\n {2}(source <\\()?users-cli ${command}`));
+  });
+
+  test('version --help lists no connection flags', async () => {
+    const help = (await runCliInProcess(['version', '--help'])).stdout;
+    expect(help).not.toContain('--cacert');
+    expect(help).toContain('--output');
   });
 
   test.each([
     [[], 'users-cli: a command is needed (see --help)'],
-    [['nope'], 'users-cli: unknown argument: nope (see --help)'],
-    [['list', '--bogus'], 'users-cli: unknown argument: bogus (see --help)'],
+    [['nope'], 'users-cli: unknown command "nope" (see --help)'],
+    [['serch', '--name=x'], 'users-cli: unknown command "serch" (did you mean search?) (see --help)'],
+    [['lsit'], 'users-cli: unknown command "lsit" (did you mean list?) (see --help)'],
+    [['help', 'serch'], 'users-cli: unknown command "serch" (did you mean search?) (see --help)'],
+    [['search', '--nme=mael'], 'users-cli: unknown flag --nme (did you mean --name?) (see users-cli search --help)'],
+    [['list', '--adress=x:1'], 'users-cli: unknown flag --adress (did you mean --address?) (see users-cli list --help)'],
+    [['list', '--bogus'], 'users-cli: unknown flag --bogus (see users-cli list --help)'],
     [['list', 'extra'], 'users-cli: unknown argument: extra (see --help)'],
-    [['get', 'a@x.io', 'b@x.io'], 'users-cli: unknown argument: b@x.io (see --help)'],
     [['list', '--timeout=soon'], 'users-cli: invalid --timeout "soon": expected a positive duration such as 10s, 500ms or 2m'],
     [['list', '--address=nope'], 'users-cli: invalid --address "nope": expected host:port, e.g. localhost:8000'],
-    [['list', '-o', 'xml'], 'users-cli: invalid --output "xml": allowed values are text, json'],
-    [['create'], 'users-cli: create needs --email=EMAIL'],
+    [['list', '--address=127.0.0.1:99999'], 'users-cli: invalid --address "127.0.0.1:99999": port 99999 is out of range (1 to 65535)'],
+    [['list', '--address=127.0.0.1:0'], 'users-cli: invalid --address "127.0.0.1:0": port 0 is out of range (1 to 65535)'],
+    [['list', '-o', 'xml'], 'users-cli: invalid --output "xml": allowed values are text, json, jsonl, yaml, table'],
+    [['list', '--color=sometimes'], 'users-cli: invalid --color "sometimes": allowed values are auto, always, never'],
+    [['list', '--cleartext', '--tls'], 'users-cli: --cleartext cannot be combined with --tls'],
+    [['list', '--cleartext', '--cacert=ca.crt'], 'users-cli: --cleartext cannot be combined with --cacert'],
+    [['list', '--cert=/x.crt'], 'users-cli: --cert needs a key too (--key, USERS_CLI_KEY or key in the config file)'],
+    [['create'], 'users-cli: create needs --email=EMAIL, or --from-file=FILE'],
     [['create', '--email=a@x.io', '--age=old'], 'users-cli: invalid --age "old": expected a whole number'],
+    [['create', '--email=a@x.io', '--age=0x10'], 'users-cli: invalid --age "0x10": expected a whole number'],
+    [['create', '--email=a@x.io', '--from-file=u.json'], 'users-cli: --from-file cannot be combined with --email'],
     [['search'], 'users-cli: search needs --name=PART, or --agefrom=N and --ageto=M'],
-    [['get'], 'users-cli: get needs an EMAIL, e.g. users-cli get alice@example.com'],
+    [['search', '--name=a', '--agefrom=1', '--ageto=2'], 'users-cli: --name cannot be combined with --agefrom'],
+    [['search', '--agefrom=1'], 'users-cli: --agefrom needs --ageto too'],
+    [['search', '--ageto=1'], 'users-cli: --ageto needs --agefrom too'],
+    [['search', '--agefrom=x', '--ageto=3'], 'users-cli: invalid --agefrom "x": expected a whole number'],
+    [['get'], 'users-cli: get needs EMAIL (see users-cli get --help)'],
+    [['completion', 'tcsh'], 'users-cli: invalid shell "tcsh": allowed values are bash, zsh, fish'],
   ])('usage error %j: one line, exit 2', async (argv, stderr) => {
     expect(await runCliInProcess(argv)).toEqual({ code: 2, stdout: '', stderr: `${stderr}\n` });
   });
 
-  test('version', async () => {
-    expect(await runCliInProcess(['version'])).toEqual({ code: 0, stdout: 'users-cli dev (commit dev, built dev)\n', stderr: '' });
-    expect(JSON.parse((await runCliInProcess(['version', '-o', 'json'])).stdout)).toEqual({ version: 'dev', commit: 'dev', date: 'dev' });
+  test('version, --version and -V', async () => {
+    const expected = { code: 0, stdout: 'users-cli dev (commit dev, built dev)\n', stderr: '' };
+    expect(await runCliInProcess(['version'])).toEqual(expected);
+    expect(await runCliInProcess(['--version'])).toEqual(expected);
+    expect(await runCliInProcess(['-V'])).toEqual(expected);
+    expect(JSON.parse((await runCliInProcess(['-V', '-ojson'])).stdout)).toEqual({ version: 'dev', commit: 'dev', date: 'dev' });
+    expect((await runCliInProcess(['version', '-o', 'yaml'])).stdout).toBe('version: dev\ncommit: dev\ndate: dev\n');
   });
 
   test('version works even with a broken config file: only calls read it', async () => {
     expect((await runCliInProcess(['version', '--config=/nonexistent.yml'])).code).toBe(0);
+  });
+
+  test('completion SHELL prints the script; without one, the shell comes from $SHELL', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const result = await runCliInProcess(['completion', shell]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`users-cli __complete ${shell} `);
+      expect(await runCliInProcess(['completion'], { env: { SHELL: `/usr/bin/${shell}` } })).toEqual(result);
+    }
+    expect(await runCliInProcess(['completion'], { env: { SHELL: '/bin/sh' } })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'users-cli: completion needs a shell: bash, zsh or fish (SHELL is "/bin/sh")\n',
+    });
+  });
+
+  test('completion --help is help, not the script', async () => {
+    const help = await runCliInProcess(['completion', '--help']);
+    expect(help.stdout.split('\n')[0]).toBe('users-cli completion [shell]');
+    expect(help.stdout).not.toContain('__complete');
   });
 
   test('an unexpected failure: one line, the stack only with -v', async () => {
@@ -165,6 +311,6 @@ describe('without a server', () => {
     expect(await run(['list'])).toEqual({ code: 1, stderr: 'users-cli: unexpected error: boom\n' });
     const verbose = await run(['list', '-v']);
     expect(verbose.code).toBe(1);
-    expect(verbose.stderr).toMatch(/^users-cli: debug: address localhost:8000 \(from default\), plaintext, timeout 10s\nusers-cli: unexpected error: boom\nusers-cli: debug: TypeError: boom\nsecond line\n\s+at /);
+    expect(verbose.stderr).toMatch(/users-cli: debug: timeout 10s \(from default\)\nusers-cli: unexpected error: boom\nusers-cli: debug: TypeError: boom\nsecond line\n\s+at /);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
 import { runCli, startServerProcess, type RunResult, type ServerProcess } from '../support/processes';
@@ -45,12 +46,14 @@ describe('TLS server', () => {
   });
 
   test('a server certificate from an unknown CA', async () => {
-    const expected = failure(
-      `cannot reach ${server.address}: TLS: the server certificate is not trusted (unable to verify the first certificate): give its CA with --cacert`,
+    // A --cacert that did not sign it: the message names the CA given, and asks for no other.
+    expect(await cli(['health', `--cacert=${certs.otherCaCert}`, `--address=${server.address}`])).toEqual(
+      failure(`cannot reach ${server.address}: TLS: the server certificate is not signed by the CA in --cacert ${certs.otherCaCert} (unable to verify the first certificate)`),
     );
-    expect(await cli(['health', `--cacert=${certs.otherCaCert}`, `--address=${server.address}`])).toEqual(expected);
     // Without --cacert, the system CAs do not know the test CA either.
-    expect(await cli(['health', '--tls', `--address=${server.address}`])).toEqual(expected);
+    expect(await cli(['health', '--tls', `--address=${server.address}`])).toEqual(
+      failure(`cannot reach ${server.address}: TLS: the server certificate is not signed by the system CAs (unable to verify the first certificate): give its CA with --cacert`),
+    );
   });
 
   test('a wrong server name', async () => {
@@ -71,6 +74,12 @@ describe('TLS server', () => {
       code: 2,
       stdout: '',
       stderr: `users-cli: invalid --cacert "${missing}": no such file\n`,
+    });
+    // A private key given as the CA: said plainly, not "self-signed certificate in certificate chain".
+    expect(await cli(['health', `--cacert=${certs.clientKey}`, `--address=${server.address}`])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `users-cli: invalid --cacert "${certs.clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY\n`,
     });
     const notPem = home.write('not-a-cert.txt', 'hello\n');
     expect(await cli(['health', `--cacert=${notPem}`, `--address=${server.address}`])).toEqual({
@@ -111,7 +120,122 @@ describe('mTLS server', () => {
     expect(await cli(['health', `--cacert=${certs.caCert}`, `--cert=${certs.clientCert}`, `--address=${server.address}`])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'users-cli: --cert needs --key too\n',
+      stderr: 'users-cli: --cert needs a key too (--key, USERS_CLI_KEY or key in the config file)\n',
     });
+  });
+});
+
+describe('a self-signed server certificate', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    const [cert, key] = [`${certs.dir}/self-signed.crt`, `${certs.dir}/self-signed.key`];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    server = await startServerProcess([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`]);
+  });
+  afterAll(() => server.stop());
+
+  test('says it is self-signed, and what to do', async () => {
+    expect(await cli(['health', '--tls', `--address=${server.address}`])).toEqual(
+      failure(`cannot reach ${server.address}: TLS: the server certificate is self-signed: give it with --cacert to trust it`),
+    );
+    expect(await cli(['health', `--cacert=${certs.otherCaCert}`, `--address=${server.address}`])).toEqual(
+      failure(`cannot reach ${server.address}: TLS: the server certificate is self-signed, and is not the one in --cacert ${certs.otherCaCert}`),
+    );
+  });
+});
+
+// A Go users-cli user's config file and variables, unchanged, against each kind of server.
+describe('Go CLI config files and variables', () => {
+  const mael = 'Maël Valadier <mael.valadier@example.com> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n';
+  const coloured = '\x1b[1m\x1b[33mMaël\x1b[39m\x1b[22m \x1b[1m\x1b[33mValadier\x1b[39m\x1b[22m <\x1b[32mmael.valadier@example.com\x1b[39m> (34 years old, address: 12 rue des Tanneurs, Lyon, 69002)\n';
+  let plain: ServerProcess;
+  let tlsServer: ServerProcess;
+  let mtlsServer: ServerProcess;
+  beforeAll(async () => {
+    [plain, tlsServer, mtlsServer] = await Promise.all([
+      startServerProcess(),
+      startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`]),
+      startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`, `--tls-client-ca-file=${certs.caCert}`]),
+    ]);
+  });
+  afterAll(() => Promise.all([plain.stop(), tlsServer.stop(), mtlsServer.stop()]));
+
+  /** A home directory with this ~/.users-cli.yml (or .yaml). */
+  const homeWith = (config: string, name = '.users-cli.yml') => {
+    const dir = makeTempDir('users-cli-go-home-');
+    dir.write(name, config);
+    return dir;
+  };
+  const run = async (config: string | undefined, args: string[], env: NodeJS.ProcessEnv = {}, name?: string) => {
+    const dir = config === undefined ? home : homeWith(config, name);
+    try {
+      return await runCli(args, { env: { HOME: dir.path, ...env }, timeoutMs: 15_000 });
+    } finally {
+      if (dir !== home) dir.cleanup();
+    }
+  };
+  const get = ['get', 'mael.valadier@example.com'];
+
+  test('plaintext: cleartext: true, as every plaintext Go user has', async () => {
+    expect(await run(`address: ${plain.address}\ncleartext: true\ncolor: never\n`, get)).toEqual({ code: 0, stdout: mael, stderr: '' });
+    expect(await run(`address: ${plain.address}\ncleartext: true\ncolor: always\n`, get)).toEqual({ code: 0, stdout: coloured, stderr: '' });
+    expect(await run(`address: ${plain.address}\ncleartext: true\n`, get, {}, '.users-cli.yaml')).toEqual({ code: 0, stdout: mael, stderr: '' });
+  });
+
+  test('plaintext: ADDRESS, CLEARTEXT and COLOR', async () => {
+    expect(await run(undefined, get, { ADDRESS: plain.address, CLEARTEXT: 'true', COLOR: 'always' })).toEqual({ code: 0, stdout: coloured, stderr: '' });
+    expect(await run(undefined, get, { ADDRESS: plain.address, CLEARTEXT: '1', COLOR: 'never' })).toEqual({ code: 0, stdout: mael, stderr: '' });
+  });
+
+  test('TLS: cacert and servername keys (TLS because cleartext is not set, as in the Go CLI)', async () => {
+    const config = `address: 127.0.0.1:${tlsServer.port}\ncacert: ${certs.caCert}\nservername: localhost\n`;
+    expect(await run(config, get)).toEqual({ code: 0, stdout: mael, stderr: '' });
+    expect(await run(`${config}cleartext: false\n`, get)).toEqual({ code: 0, stdout: mael, stderr: '' });
+  });
+
+  test('TLS: cleartext: false alone means the system CAs, which do not know the test CA', async () => {
+    expect(await run(`address: ${tlsServer.address}\ncleartext: false\n`, ['health'])).toEqual(
+      failure(`cannot reach ${tlsServer.address}: TLS: the server certificate is not signed by the system CAs (unable to verify the first certificate): give its CA with --cacert`),
+    );
+  });
+
+  test('TLS: CACERT and SERVERNAME, as `CACERT=ca.crt users-cli list` in the Go CLI', async () => {
+    expect(await run(undefined, get, { ADDRESS: tlsServer.address, CACERT: certs.caCert, SERVERNAME: 'localhost' })).toEqual({ code: 0, stdout: mael, stderr: '' });
+    expect(await run(undefined, ['health'], { ADDRESS: tlsServer.address, CACERT: certs.caCert, CLEARTEXT: 'false' })).toEqual(serving);
+  });
+
+  test('mTLS: every key of the file', async () => {
+    const config =
+      `address: ${mtlsServer.address}\ntls: true\ncacert: ${certs.caCert}\ncert: ${certs.clientCert}\nkey: ${certs.clientKey}\n` +
+      'servername: localhost\ncolor: never\ntimeout: 5s\noutput: jsonl\n';
+    const result = await run(config, get);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ email: 'mael.valadier@example.com', age: 34 });
+  });
+
+  test('mTLS: every variable', async () => {
+    const env = {
+      ADDRESS: mtlsServer.address,
+      CACERT: certs.caCert,
+      SERVERNAME: 'localhost',
+      COLOR: 'never',
+      USERS_CLI_TLS: 'true',
+      USERS_CLI_CERT: certs.clientCert,
+      USERS_CLI_KEY: certs.clientKey,
+      USERS_CLI_TIMEOUT: '5s',
+      USERS_CLI_OUTPUT: 'yaml',
+    };
+    const result = await run(undefined, get, env);
+    expect(result).toEqual({ code: 0, stdout: 'id: sample-01\nage: 34\nname:\n  first: Maël\n  last: Valadier\nemail: mael.valadier@example.com\nphone: +33 6 12 48 90 17\naddress: 12 rue des Tanneurs, Lyon, 69002\n', stderr: '' });
+    const configFile = home.write('go-style.yml', `address: ${mtlsServer.address}\ncacert: ${certs.caCert}\ncert: ${certs.clientCert}\nkey: ${certs.clientKey}\n`);
+    expect(await run(undefined, ['health'], { USERS_CLI_CONFIG: configFile })).toEqual(serving);
+  });
+
+  test('a flag beats the variable, which beats the file; -v says which', async () => {
+    const config = `address: 127.0.0.1:1\ncleartext: true\n`;
+    const result = await run(config, ['health', '-v', `--cacert=${certs.caCert}`], { ADDRESS: tlsServer.address });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`users-cli: debug: address ${tlsServer.address} (from ADDRESS)\n`);
+    expect(result.stderr).toContain(`users-cli: debug: TLS (from --cacert): CA ${certs.caCert} (from --cacert)\n`);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import pkg from '../../package.json';
 import { builtinSampleUsers } from '../../src/samples/builtin-sample-users';
@@ -26,7 +27,7 @@ const usage = (message: string): RunResult => ({ code: 2, stdout: '', stderr: `u
 
 /** A home directory with no ~/.users-cli.yml, so the developer's own never interferes. */
 let home: TempDir;
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { HOME: home.path, ...env }, timeoutMs: 15_000 });
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) => runCli(args, { env: { HOME: home.path, ...env }, input, timeoutMs: 15_000 });
 
 beforeAll(() => {
   requireServerBundle();
@@ -89,7 +90,7 @@ describe('with the built-in sample users', () => {
 
   test("search with from > to: the server's message", async () => {
     expect(await cli(['search', '--agefrom=50', '--ageto=3', address])).toEqual(
-      failure('ageRange.from (50) must not be greater than ageRange.to_included (3)'),
+      failure('--agefrom (50) must not be greater than --ageto (3)'),
     );
   });
 
@@ -169,30 +170,35 @@ describe('with the built-in sample users', () => {
       );
       const wrongType = home.write('wrong-type.yml', 'address:\n  host: localhost\n');
       expect(await cli(['health', `--config=${wrongType}`])).toEqual(
-        usage(`invalid config file ${wrongType}: "address" must be a string such as localhost:8000, got {"host":"localhost"}`),
+        usage(`invalid address in ${wrongType} "{\\"host\\":\\"localhost\\"}": expected a string`),
       );
     });
 
     test('an unreachable server: the address and the reason', async () => {
-      expect(await cli(['list', `--address=${unreachable()}`])).toEqual(failure(`cannot reach ${unreachable()}: connect ECONNREFUSED ${unreachable()}`));
+      expect(await cli(['list', `--address=${unreachable()}`])).toEqual(failure(`cannot reach ${unreachable()}: connection refused: is users-server listening there?`));
     });
 
     test('-v adds the gRPC status and the stack', async () => {
       const result = await cli(['list', '-v', `--address=${unreachable()}`]);
       expect(result.code).toBe(1);
       const stderr = result.stderr.split('\n');
-      expect(stderr.slice(0, 3)).toEqual([
-        `users-cli: debug: address ${unreachable()} (from --address), plaintext, timeout 10s`,
-        `users-cli: cannot reach ${unreachable()}: connect ECONNREFUSED ${unreachable()}`,
+      expect(stderr.slice(0, 8)).toEqual([
+        `users-cli: debug: config file: none (no ${home.path}/.users-cli.yaml or .yml)`,
+        'users-cli: debug: output text (from default), colour off (auto from default)',
+        `users-cli: debug: address ${unreachable()} (from --address)`,
+        'users-cli: debug: plaintext (from default)',
+        'users-cli: debug: timeout 10s (from default)',
+        `users-cli: cannot reach ${unreachable()}: connection refused: is users-server listening there?`,
         `users-cli: debug: gRPC status: UNAVAILABLE on /user.UserService/List: No connection established. Last error: Error: connect ECONNREFUSED ${unreachable()}. Resolution note: `,
+        `users-cli: debug: probe connection: ECONNREFUSED: connect ECONNREFUSED ${unreachable()}`,
       ]);
-      expect(stderr[3]).toMatch(/^users-cli: debug: ClientError: \/user\.UserService\/List UNAVAILABLE: /);
+      expect(stderr[8]).toMatch(/^users-cli: debug: ClientError: \/user\.UserService\/List UNAVAILABLE: /);
       expect(result.stderr).toMatch(/\n\s+at /);
     });
 
     test('TLS to a plaintext server', async () => {
       expect(await cli(['health', '--tls', address])).toEqual(
-        failure(`cannot reach ${server.address}: TLS handshake failed (wrong version number): is the server plaintext? (drop --tls)`),
+        failure(`cannot reach ${server.address}: TLS handshake failed: the server speaks plaintext (drop --tls and the other TLS settings, or set --cleartext)`),
       );
     });
   });
@@ -218,7 +224,7 @@ describe('create', () => {
     const result = await cli(['create', '--email=Zoe.Roe@example.com', '--firstname=Zoé', '--lastname=Roe', '--age=7', '-o', 'json', address]);
     const id = (JSON.parse(result.stdout) as { id: string }).id;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(result).toEqual(ok(json({ id, age: 7, name: { first: 'Zoé', last: 'Roe' }, email: 'Zoe.Roe@example.com' })));
+    expect(result).toEqual(ok(json({ id, age: 7, name: { first: 'Zoé', last: 'Roe' }, email: 'Zoe.Roe@example.com', phone: '', address: '' })));
     expect(await cli(['get', 'zoe.roe@example.com', '-o', 'json', address])).toEqual(result);
   });
 
@@ -228,15 +234,107 @@ describe('create', () => {
   });
 
   test("invalid input: the server's message names the field", async () => {
-    expect(await cli(['create', '--email=old@example.com', '--age=200', address])).toEqual(failure('user.age must be between 0 and 150, got 200'));
-    expect(await cli(['create', '--email=not-an-email', address])).toEqual(failure('user.email "not-an-email" is not a valid email address'));
+    expect(await cli(['create', '--email=old@example.com', '--age=200', address])).toEqual(failure('--age must be between 0 and 150, got 200'));
+    expect(await cli(['create', '--email=not-an-email', address])).toEqual(failure('--email "not-an-email" is not a valid email address'));
     expect(await cli(['get', 'old@example.com', address])).toEqual(failure('the email old@example.com cannot be found'));
   });
 
   test('usage errors: exit 2, nothing sent', async () => {
-    expect(await cli(['create', address])).toEqual(usage('create needs --email=EMAIL'));
+    expect(await cli(['create', address])).toEqual(usage('create needs --email=EMAIL, or --from-file=FILE'));
     expect(await cli(['create', '--email=x@example.com', '--age=ten', address])).toEqual(usage('invalid --age "ten": expected a whole number'));
-    expect(await cli(['create', '--email=x@example.com', '--nickname=x', address])).toEqual(usage('unknown argument: nickname (see --help)'));
+    expect(await cli(['create', '--email=x@example.com', '--nickname=x', address])).toEqual(usage('unknown flag --nickname (see users-cli create --help)'));
+  });
+});
+
+describe('JSON keeps zero values, the same in list, get and search', () => {
+  const server = emptyServer();
+
+  test('age 0 and empty names are printed, in proto JSON names', async () => {
+    const created = await cli(['create', '--email=baby@example.com', '--id=baby-1', '-o', 'json', server.flag()]);
+    const baby = { id: 'baby-1', age: 0, name: { first: '', last: '' }, email: 'baby@example.com', phone: '', address: '' };
+    expect(created).toEqual(ok(json(baby)));
+    expect(await cli(['get', 'baby@example.com', '-o', 'json', server.flag()])).toEqual(ok(json(baby)));
+    expect(await cli(['list', '-o', 'json', server.flag()])).toEqual(ok(json([baby])));
+    expect(await cli(['search', '--agefrom=0', '--ageto=0', '-o', 'json', server.flag()])).toEqual(ok(json([baby])));
+    expect(await cli(['list', '-o', 'jsonl', server.flag()])).toEqual(ok(`${JSON.stringify(baby)}\n`));
+    expect(await cli(['list', '-o', 'yaml', server.flag()])).toEqual(
+      ok('- id: baby-1\n  age: 0\n  name:\n    first: ""\n    last: ""\n  email: baby@example.com\n  phone: ""\n  address: ""\n'),
+    );
+  });
+});
+
+describe('create --from-file', () => {
+  const server = emptyServer();
+
+  test('an array: one Create per user, in order; printed as -o asks', async () => {
+    const file = home.write('users.json', JSON.stringify([{ email: 'ada@example.com', name: { first: 'Ada', last: 'Lovelace' }, age: 36 }, { email: 'alan@example.com', id: 'alan' }]));
+    const result = await cli(['create', `--from-file=${file}`, '-o', 'jsonl', server.flag()]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+      { id: expect.stringMatching(/.+/), age: 36, name: { first: 'Ada', last: 'Lovelace' }, email: 'ada@example.com', phone: '', address: '' },
+      { id: 'alan', age: 0, name: { first: '', last: '' }, email: 'alan@example.com', phone: '', address: '' },
+    ]);
+    expect(await cli(['get', 'ada@example.com', 'alan@example.com', server.flag()])).toEqual(
+      ok('Ada Lovelace <ada@example.com> (36 years old, address: )\n  <alan@example.com> (0 years old, address: )\n'),
+    );
+  });
+
+  test('one object, from stdin', async () => {
+    const result = await cli(['create', '--from-file', '-', server.flag()], {}, JSON.stringify({ email: 'grace@example.com', name: { first: 'Grace', last: 'Hopper' }, age: 85 }));
+    expect(result).toEqual(ok('Grace Hopper <grace@example.com> (85 years old, address: )\n'));
+  });
+
+  test('what -o json prints goes back in', async () => {
+    const exported = (await cli(['get', 'grace@example.com', '-o', 'json', server.flag()])).stdout;
+    const edited = JSON.stringify({ ...JSON.parse(exported), id: '', email: 'grace2@example.com' });
+    expect((await cli(['create', '--from-file=-', server.flag()], {}, edited)).code).toBe(0);
+  });
+
+  test('a user the server refuses: named, the others created, exit 1', async () => {
+    const file = home.write('some-bad.json', JSON.stringify([{ email: 'ok1@example.com' }, { email: 'ada@example.com' }, { email: 'old@example.com', age: 200 }, { email: 'ok2@example.com' }]));
+    expect(await cli(['create', `--from-file=${file}`, server.flag()])).toEqual({
+      code: 1,
+      stdout: '  <ok1@example.com> (0 years old, address: )\n  <ok2@example.com> (0 years old, address: )\n',
+      stderr: `users-cli: ${file}: user 2 (ada@example.com): email already exists\nusers-cli: ${file}: user 3 (old@example.com): user.age must be between 0 and 150, got 200\n`,
+    });
+  });
+
+  test('a bad file: one line, exit 2, nothing created', async () => {
+    const cases: Array<[string, string]> = [
+      ['not json', 'not JSON (Unexpected token \'o\', "not json" is not valid JSON)'],
+      ['[]', 'no users in the array'],
+      ['[{"email": "x@example.com", "nmae": {}}]', 'user 1: unknown field "nmae" (did you mean "name"?)'],
+      ['{"email": "x@example.com", "age": "ten"}', '"age" must be a whole number, got "ten"'],
+      ['{"email": "x@example.com", "name": {"frist": "X"}}', 'unknown field "name.frist" (did you mean "name.first"?)'],
+      ['{"name": {"first": "X"}}', '"email" is required'],
+      ['[1]', 'user 1: expected an object such as {"email": "ada@example.com"}'],
+    ];
+    for (const [text, reason] of cases) {
+      const file = home.write('bad.json', text);
+      expect(await cli(['create', `--from-file=${file}`, server.flag()])).toEqual(usage(`invalid --from-file ${JSON.stringify(file)}: ${reason}`));
+    }
+    expect(await cli(['create', '--from-file=/nonexistent.json', server.flag()])).toEqual(usage('invalid --from-file "/nonexistent.json": no such file'));
+    expect(await cli(['get', 'x@example.com', server.flag()])).toEqual(failure('the email x@example.com cannot be found'));
+  });
+});
+
+describe('an HTTP/1 server', () => {
+  let http1: http.Server;
+  let address: string;
+  beforeAll(async () => {
+    http1 = http.createServer((_request, response) => response.end('hello'));
+    http1.listen(0, '127.0.0.1');
+    await once(http1, 'listening');
+    address = `127.0.0.1:${(http1.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => {
+    http1.closeAllConnections();
+    http1.close();
+  });
+
+  test('says so, instead of "Protocol error"', async () => {
+    expect(await cli(['list', `--address=${address}`])).toEqual(failure(`cannot reach ${address}: the server answered in HTTP/1.1, not gRPC over HTTP/2: is it users-server?`));
   });
 });
 
@@ -290,45 +388,40 @@ describe('without a server', () => {
     expect(result.stdout).toMatch(new RegExp(`^users-cli ${pkg.version.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{12}|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\\n$`));
   });
 
-  test('completion prints a bash completion script, and the completions', async () => {
-    const script = await cli(['completion']);
+  test('completion: a script per shell; the candidates come from __complete', async () => {
+    const script = await cli(['completion', 'bash']);
     expect(script.code).toBe(0);
-    expect(script.stdout).toMatch(/^###-begin-users-cli-completions-###\n/);
-    expect(script.stdout).toContain('type_list=$(users-cli --get-yargs-completions "${args[@]}")');
-    expect(script.stdout).toContain('complete -o bashdefault -o default -F _users-cli_yargs_completions users-cli\n###-end-users-cli-completions-###\n');
-    const commands = await cli(['--get-yargs-completions', 'users-cli', '']);
-    expect(commands).toEqual(ok('completion\ncreate\nget\nlist\nsearch\nhealth\nversion\n'));
-    const flags = await cli(['--get-yargs-completions', 'users-cli', 'search', '--']);
-    expect(flags.stdout.split('\n')).toEqual(expect.arrayContaining(['--name', '--agefrom', '--ageto', '--address', '--timeout']));
+    expect(script.stdout).toMatch(/^# users-cli completion for bash\./);
+    expect(script.stdout).toContain('complete -F _users_cli_complete users-cli\n');
+    expect(await cli(['__complete', 'bash', 'li'])).toEqual(ok('list\n'));
   });
 
-  test('help says where the address comes from', async () => {
+  test('help: settings and exit codes', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toMatch(/^users-cli <command> \[flags\]\n/);
-    expect(help.stdout).toContain(
-      'Server address, the first one given of:\n  1. --address\n  2. the environment variable ADDRESS\n' +
-        '  3. "address: HOST:PORT" in the config file (--config, default ~/.users-cli.yml)\n  4. localhost:8000\n',
-    );
+    expect(help.stdout).toContain('Each setting comes from the first of: its flag; its environment variable; the');
+    expect(help.stdout).toContain('Exit codes:\n');
     expect(await cli(['help'])).toEqual(help);
   });
 
   test.each([
-    [['list', '--unknown-flag'], 'unknown argument: unknown-flag (see --help)'],
-    [['frobnicate'], 'unknown argument: frobnicate (see --help)'],
+    [['list', '--unknown-flag'], 'unknown flag --unknown-flag (see users-cli list --help)'],
+    [['frobnicate'], 'unknown command "frobnicate" (see --help)'],
     [[], 'a command is needed (see --help)'],
     [['search'], 'search needs --name=PART, or --agefrom=N and --ageto=M'],
-    [['search', '--name=a', '--agefrom=1', '--ageto=2'], 'search takes either --name or --agefrom/--ageto, not both'],
+    [['search', '--name=a', '--agefrom=1', '--ageto=2'], '--name cannot be combined with --agefrom'],
     [['search', '--agefrom=x', '--ageto=3'], 'invalid --agefrom "x": expected a whole number'],
     [['search', '--agefrom=1'], '--agefrom needs --ageto too'],
-    [['get'], 'get needs an EMAIL, e.g. users-cli get alice@example.com'],
+    [['get'], 'get needs EMAIL (see users-cli get --help)'],
     [['list', '--timeout=forever'], 'invalid --timeout "forever": expected a positive duration such as 10s, 500ms or 2m'],
     [['list', '--address=localhost'], 'invalid --address "localhost": expected host:port, e.g. localhost:8000'],
     [['list', '--color=rainbow'], 'invalid --color "rainbow": allowed values are auto, always, never'],
-    [['list', '-o', 'yaml'], 'invalid --output "yaml": allowed values are text, json'],
-    [['list', '--cert=/x.crt'], '--cert needs --key too'],
-    [['list', '--cleartext', '--tls'], '--cleartext cannot be combined with --tls, --cacert, --cert, --key or --servername'],
+    [['list', '-o', 'xml'], 'invalid --output "xml": allowed values are text, json, jsonl, yaml, table'],
+    [['list', '--cert=/x.crt'], '--cert needs a key too (--key, USERS_CLI_KEY or key in the config file)'],
+    [['list', '--cleartext', '--tls'], '--cleartext cannot be combined with --tls'],
+    [['list', '--address=127.0.0.1:99999'], 'invalid --address "127.0.0.1:99999": port 99999 is out of range (1 to 65535)'],
   ])('usage error %j: one line, exit 2', async (args, message) => {
     expect(await cli(args)).toEqual(usage(message));
   });
@@ -337,6 +430,16 @@ describe('without a server', () => {
     expect(await cli(['list'], { ADDRESS: 'nope' })).toEqual(usage('invalid ADDRESS "nope": expected host:port, e.g. localhost:8000'));
   });
 });
+
+/** users-server without users, started for the enclosing describe block. */
+function emptyServer(): { flag: () => string } {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess(['--samples=false']);
+  });
+  afterAll(() => server.stop());
+  return { flag: () => `--address=${server.address}` };
+}
 
 /** A port that was free a moment ago and that nothing listens on. */
 async function freePort(): Promise<number> {

@@ -8,6 +8,8 @@ export interface InProcessCliOptions {
   /** Where ~/.users-cli.yml is looked for; by default a directory that does not exist. */
   homeDir?: string;
   stdoutIsTTY?: boolean;
+  columns?: number;
+  stdin?: string;
 }
 
 /** Runs users-cli's program in this process, capturing what it writes and its exit code. */
@@ -19,6 +21,8 @@ export async function runCliInProcess(argv: string[], options: InProcessCliOptio
     env: options.env ?? {},
     homeDir: options.homeDir ?? path.join(tmpdir(), 'users-cli-test-no-home'),
     stdoutIsTTY: options.stdoutIsTTY ?? false,
+    columns: options.columns,
+    readStdin: () => Promise.resolve(options.stdin ?? ''),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });

@@ -1,28 +1,30 @@
-import { ClientError, Status } from 'nice-grpc';
-import {
-  HealthCheckResponse,
-  HealthCheckResponse_ServingStatus,
-  healthCheckResponse_ServingStatusToJSON,
-} from '../../../gen/grpc/health/v1/health';
+import { Status } from 'nice-grpc-common';
+import { quote } from '../../shared/quote';
+import { stringArg } from '../args';
 import { CliError } from '../cli-error';
 import type { RemoteCommand } from '../command';
-import { resolveHealthInput } from '../config';
-import { quote } from '../../shared/quote';
 
-export const healthCommand: RemoteCommand<ReturnType<typeof resolveHealthInput>> = {
+export const healthCommand: RemoteCommand<{ service: string }> = {
   kind: 'remote',
-  command: 'health',
+  name: 'health',
   describe: 'check grpc.health.v1 and print the status; exit 0 only when SERVING',
-  builder: (yargs) =>
-    yargs.option('service', { type: 'string', describe: 'service to check, e.g. user.UserService [default: "", the whole server]' }),
-  input: resolveHealthInput,
+  options: {
+    service: { type: 'string', describe: 'service to check, e.g. user.UserService', defaultDescription: '"", the whole server' },
+  },
+  examples: [
+    ['$0 health', 'the whole server'],
+    ['$0 health --service=user.UserService -q', 'only the exit code'],
+  ],
+  // "" is the whole server, as grpc-health-probe and Kubernetes ask.
+  input: (args) => ({ service: stringArg(args, 'service') ?? '' }),
   async run(connection, output, { service }) {
-    let response: HealthCheckResponse;
+    const { HealthCheckResponse, HealthCheckResponse_ServingStatus, healthCheckResponse_ServingStatusToJSON } = await import('../../../gen/grpc/health/v1/health');
+    let response;
     try {
       response = await connection.health.check({ service });
     } catch (error) {
-      if (error instanceof ClientError && error.code === Status.NOT_FOUND) {
-        throw new CliError(`the server has no health status for service ${quote(service)}`, [`gRPC status: NOT_FOUND: ${error.details}`]);
+      if (error instanceof CliError && error.grpcCode === Status.NOT_FOUND) {
+        throw new CliError(`the server has no health status for service ${quote(service)}`, error.debug);
       }
       throw error;
     }

@@ -1,15 +1,18 @@
-import { Status_StatusCode } from '../../../gen/user/user';
-import { statusError } from '../cli-error';
 import type { RemoteCommand } from '../command';
 
 export const listCommand: RemoteCommand<void> = {
   kind: 'remote',
-  command: 'list',
+  name: 'list',
   describe: 'print every user, sorted by email',
+  options: {},
+  examples: [
+    ['$0 list', 'one line per user'],
+    ['$0 list -o table --no-headers', 'a table, without the header row'],
+    ['$0 list -ojsonl | jq -r .email', 'one JSON object a line'],
+  ],
   input: () => undefined,
   async run(connection, output) {
     const response = await connection.users.list({});
-    if (response.status?.code !== Status_StatusCode.SUCCESS) throw statusError(response.status);
     output.users(response.users);
   },
 };

@@ -3,8 +3,9 @@ import type { LocalCommand } from '../command';
 
 export const versionCommand: LocalCommand<void> = {
   kind: 'local',
-  command: 'version',
-  describe: 'print the version, git commit and build date',
+  name: 'version',
+  describe: 'print the version, git commit and build date (also --version, -V)',
+  examples: [['$0 version -o json', 'as JSON']],
   input: () => undefined,
   run(output) {
     const { version, commit, date } = buildInfo;

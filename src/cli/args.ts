@@ -1,0 +1,54 @@
+import { ConfigError } from '../shared/config-error';
+import { quote } from '../shared/quote';
+
+/** Parsed arguments as yargs gives them: values are checked by the commands, not trusted. */
+export type RawArgs = Record<string, unknown>;
+
+/** A string flag; undefined when absent. The last one wins when it is repeated. */
+export function stringArg(args: RawArgs, name: string): string | undefined {
+  const value = Array.isArray(args[name]) ? (args[name] as unknown[]).at(-1) : args[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw new ConfigError(`invalid --${name}: expected a value, e.g. --${name}=VALUE`);
+}
+
+/** A boolean flag: the last one wins when it is repeated. */
+export function flagOn(args: RawArgs, name: string): boolean | undefined {
+  const value = Array.isArray(args[name]) ? (args[name] as unknown[]).at(-1) : args[name];
+  return value === undefined ? undefined : value === true;
+}
+
+/** Every value of a flag or variadic positional, in order. */
+export function stringsArg(args: RawArgs, name: string): string[] {
+  const value = args[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((item) => String(item));
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A whole-number flag (yargs `type: 'number'`, so help says `[number]`). yargs
+ * turns `old` into NaN and `0x10` into 16: the text the user typed is taken
+ * from argv, so the message quotes it and only plain decimals pass.
+ */
+export function int32Arg(args: RawArgs, name: string, argv: readonly string[]): number | undefined {
+  const parsed = Array.isArray(args[name]) ? (args[name] as unknown[]).at(-1) : args[name];
+  if (parsed === undefined) return undefined;
+  const text = typedText(argv, name) ?? String(parsed);
+  if (!/^[+-]?\d+$/.test(text.trim()) || Math.abs(Number(text)) > INT32_MAX) {
+    throw new ConfigError(`invalid --${name} ${quote(text)}: expected a whole number`);
+  }
+  return Number(text);
+}
+
+/** The last value typed for `--name` in argv (`--name=V` or `--name V`). */
+function typedText(argv: readonly string[], name: string): string | undefined {
+  let text: string | undefined;
+  argv.forEach((token, index) => {
+    if (token === `--${name}`) text = argv[index + 1];
+    else if (token.startsWith(`--${name}=`)) text = token.slice(name.length + 3);
+  });
+  return text;
+}

@@ -24,7 +24,10 @@ RUN node scripts/build.js
 # Distroless has no /usr/bin/env: the bundles' shebang names its node directly,
 # so `users-server` and `users-cli` run as plain executables (kubectl exec, probes).
 COPY docker/entrypoint.js /out/app/entrypoint.js
+# dist/node_modules holds PGlite's runtime (its WASM and data files; see scripts/build.js),
+# loaded from beside the bundles for pglite: storage. The SQL migrations are inside the bundle.
 RUN mkdir -p /out/bin \
+ && cp -R dist/node_modules /out/app/node_modules \
  && for program in users-server users-cli; do \
       sed '1s|^#!.*|#!/nodejs/bin/node|' "dist/$program.js" >"/out/app/$program.js" \
       && ln -s "/app/$program.js" "/out/bin/$program"; \

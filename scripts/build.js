@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Bundles each binary into one file in dist/ that runs with plain `node`, with
-// no node_modules beside it. Version, commit and date come from the
+// Bundles each binary into one file in dist/ that runs with plain `node`.
+// PGlite (pglite: storage) loads its WASM files from beside its own module,
+// so it stays a package: its runtime files are copied to dist/node_modules/,
+// and dist/ as a whole is what ships (the Dockerfile copies it). Version, commit and date come from the
 // environment (VERSION, COMMIT, BUILD_DATE, as the Dockerfile passes them),
 // else from package.json, git and the clock.
 const { execSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 const pkg = require('../package.json');
 
@@ -36,6 +40,20 @@ const entryPoints = {
   'users-cli': 'src/cli/main.ts',
 };
 
+// What PGlite needs at run time (its CommonJS build, pg_trgm, the WASM and data files), not its 27 MB package.
+const PGLITE_FILES = ['package.json', 'LICENSE', 'dist/index.cjs', 'dist/contrib/pg_trgm.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm', 'dist/pg_trgm.tar.gz'];
+
+function copyPglite() {
+  // The package root: its "exports" hide package.json, so go up from the CommonJS entry (dist/index.cjs).
+  const from = path.resolve(path.dirname(require.resolve('@electric-sql/pglite')), '..');
+  const to = path.join('dist', 'node_modules', '@electric-sql', 'pglite');
+  fs.rmSync(to, { recursive: true, force: true });
+  for (const file of PGLITE_FILES) {
+    fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
+    fs.copyFileSync(path.join(from, file), path.join(to, file));
+  }
+}
+
 Promise.all(
   Object.entries(entryPoints).map(([name, entry]) =>
     esbuild.build({
@@ -56,10 +74,17 @@ Promise.all(
         __USERS_GRPC_DATE__: JSON.stringify(info.date),
       },
       plugins: [requireResolvedYargs],
+      // The database migrations (src/repository/sql/migrations/*.sql) are embedded as text.
+      loader: { '.sql': 'text' },
+      // pg-native is pg's optional libpq binding, never used here.
+      external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*'],
       logLevel: 'warning',
     }),
   ),
 ).then(
-  () => console.log(`built dist/users-server.js and dist/users-cli.js (${info.version}, ${info.commit}, ${info.date})`),
+  () => {
+    copyPglite();
+    console.log(`built dist/users-server.js and dist/users-cli.js (${info.version}, ${info.commit}, ${info.date})`);
+  },
   () => process.exit(1),
 );

@@ -3,7 +3,9 @@ import { ConfigError } from '../shared/config-error';
 import { readPemFile } from '../shared/pem-file';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
-import { duration, filePath, hostPort, oneOf, parseBoolean } from '../shared/setting-parsers';
+import { duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
+import { parseDatabaseUrl, type Storage } from '../repository/database-url';
+import { postgresClientConfig } from '../repository/sql/postgres-client-config';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
 
 /**
@@ -63,6 +65,13 @@ export const SERVER_SETTINGS = {
     parse: (raw: string, source: string) => (raw === '' ? undefined : hostPort(raw, source)),
     describe: 'host:port of the Prometheus /metrics listener; empty disables it',
   },
+  database: {
+    flag: 'database-url',
+    env: 'DATABASE_URL',
+    parse: databaseUrl,
+    describe: 'where users live: unset for memory (lost on exit), postgres://… or postgresql://… (PostgreSQL 14+), pglite:DIR (embedded, on disk) or pglite:memory',
+  },
+  databasePoolSize: { flag: 'database-pool-size', env: 'DATABASE_POOL_SIZE', default: '10', parse: integerFrom(1, 1000), describe: 'connections to PostgreSQL per users-server, 1 to 1000' },
 } satisfies SettingsTable;
 
 export interface TlsFiles {
@@ -81,7 +90,10 @@ export type ServerConfig = Omit<SettingsValues, 'verbose' | 'tlsCertFile' | 'tls
 export function serverArgsParser(argv: string[], version: string) {
   return yargs(argv)
     .scriptName('users-server')
-    .usage('$0 [flags]\n\nServes the user directory over gRPC (user.UserService), with health and reflection.')
+    .usage(
+      '$0 [flags]\n$0 migrate [flags]\n\nServes the user directory over gRPC (user.UserService), with health and reflection.\n' +
+        '`migrate` applies the database migrations of --database-url and exits (they also run at each start).',
+    )
     .options(yargsOptions(SERVER_SETTINGS))
     .version(version)
     .help()
@@ -99,11 +111,11 @@ export function serverArgsParser(argv: string[], version: string) {
 export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv, version = 'dev'): ServerConfig {
   const args = serverArgsParser(argv, version).parseSync();
   const { values, sources } = resolveSettings(SERVER_SETTINGS, args, env);
-  return toServerConfig(values, sources);
+  return toServerConfig(values, sources, env);
 }
 
 /** The rules that join several settings. */
-function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsValues]?: string }): ServerConfig {
+function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsValues]?: string }, env: NodeJS.ProcessEnv): ServerConfig {
   const { verbose, tlsCertFile, tlsKeyFile, tlsClientCaFile, ...config } = values;
   // Asking for a file and for no samples at once is a mistake worth saying, not guessing.
   if (config.samplesFile !== undefined && !config.samples) {
@@ -121,7 +133,24 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
       clientCa: tlsClientCaFile === undefined ? undefined : readPemFile(tlsClientCaFile, sources.tlsClientCaFile!),
     };
   }
+  if (config.database?.kind === 'postgres') {
+    // The URL with libpq's PGSSL* variables: a bad sslmode or a missing certificate file is a start-up error too.
+    try {
+      postgresClientConfig(config.database.url, env);
+    } catch (error) {
+      throw new ConfigError(`invalid ${sources.database}: ${(error as Error).message}`);
+    }
+  }
   return { ...config, logLevel: verbose ? 'debug' : config.logLevel, tls };
+}
+
+function databaseUrl(raw: string, source: string): Storage {
+  try {
+    return parseDatabaseUrl(raw);
+  } catch (error) {
+    // Never the URL itself: it may hold a password.
+    throw new ConfigError(`invalid ${source}: ${(error as Error).message}`);
+  }
 }
 
 function portOnAllInterfaces(raw: string, source: string): string {

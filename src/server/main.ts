@@ -1,7 +1,9 @@
 import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';
-import { createLogger } from '../shared/logger';
+import { createLogger, type Logger } from '../shared/logger';
+import { describeStorage, type Storage } from '../repository/database-url';
+import { migrateStorage } from '../repository/open-storage';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { quietGrpcJs } from './quiet-grpc-js';
@@ -11,15 +13,20 @@ const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<void> {
   quietGrpcJs(process.env);
+  const argv = process.argv.slice(2);
+  // `users-server migrate [flags]`: for operators who migrate from a job rather than at each start.
+  const migrateOnly = argv[0] === 'migrate';
   let config;
   try {
-    config = parseServerConfig(process.argv.slice(2), process.env, buildInfo.version);
+    config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, buildInfo.version);
+    if (migrateOnly && !config.database) throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`users-server: ${error.message}\n`);
     process.exit(2);
   }
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+  if (migrateOnly) return migrate(config.database!, config.databasePoolSize, logger);
 
   let server;
   try {
@@ -66,6 +73,18 @@ async function main(): Promise<void> {
     version: buildInfo.version,
     commit: buildInfo.commit,
   });
+}
+
+async function migrate(storage: Storage, poolSize: number, logger: Logger): Promise<never> {
+  try {
+    const outcome = await migrateStorage(storage, { poolSize, env: process.env });
+    logger.info('database schema up to date', { storage: describeStorage(storage), schema_version: outcome.version, migrations_applied: outcome.applied.length });
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`users-server: migrate: ${(error as Error).message}\n`);
+    logger.debug('migration failure', { error: (error as Error).stack });
+    process.exit(1);
+  }
 }
 
 function boundAddress(configured: string, port: number): string {

@@ -2,7 +2,8 @@ import { createServer } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl } from 'nice-grpc-server-health';
 import { UserServiceDefinition } from '../../gen/user/user';
 import { UserService } from '../domain/user-service';
-import { MemoryUserRepository } from '../repository/memory-user-repository';
+import { describeStorage } from '../repository/database-url';
+import { openStorage, type OpenedStorage } from '../repository/open-storage';
 import type { UserRepository } from '../repository/user-repository';
 import { builtinSampleUsers } from '../samples/builtin-sample-users';
 import { loadSampleUsers } from '../samples/load-sample-users';
@@ -32,16 +33,40 @@ export interface RunningServer {
   forceShutdown(): void;
 }
 
-/** Wires repository → service → transport, loads samples, and listens. */
-export async function startUsersServer(
-  config: ServerConfig,
-  logger: Logger,
-  repository: UserRepository = new MemoryUserRepository(),
-): Promise<RunningServer> {
+/**
+ * Wires repository → service → transport, loads samples, and listens. The
+ * repository comes from --database-url unless a test hands one in.
+ */
+export async function startUsersServer(config: ServerConfig, logger: Logger, repository?: UserRepository): Promise<RunningServer> {
+  const storage = repository ? { repository } : await openLoggedStorage(config, logger);
+  try {
+    return await serve(config, logger, storage);
+  } catch (error) {
+    await storage.repository.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function openLoggedStorage(config: ServerConfig, logger: Logger): Promise<OpenedStorage> {
+  const storage = config.database ?? { kind: 'memory' };
+  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, env: process.env });
+  if (opened.migration) {
+    logger.info('storage opened', { storage: describeStorage(storage), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
+  }
+  return opened;
+}
+
+async function serve(config: ServerConfig, logger: Logger, { repository, availability }: OpenedStorage): Promise<RunningServer> {
   const service = new UserService(repository);
   await loadSamples(config, service, logger);
 
   const health = new ServingHealth();
+  // One line per change of state, not one per failed call.
+  availability?.onChange((available, cause) => {
+    health.database(available);
+    if (available) logger.info('database available again: serving user.UserService');
+    else logger.error('database unavailable: user.UserService is NOT_SERVING until it answers again', { error: errorMessage(cause) });
+  });
   const terminator = createTerminator();
   // No metrics wanted, no counting and no process-metrics timers either.
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
@@ -85,8 +110,18 @@ export async function startUsersServer(
   };
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function loadSamples(config: ServerConfig, service: UserService, logger: Logger): Promise<void> {
   if (!config.samples) return;
+  // Samples go into an empty store only: a restart, or a second replica, finds users and leaves them.
+  const existing = await service.count();
+  if (existing > 0) {
+    logger.info('sample users not loaded: the store already holds users', { count: existing });
+    return;
+  }
   const [users, source] = config.samplesFile
     ? [await readSampleUsersFile(config.samplesFile), `samples file ${config.samplesFile}`]
     : [builtinSampleUsers(), 'built-in sample users'];

@@ -13,6 +13,7 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   samples: false,
   gracePeriodMs: 5000,
   metricsAddress: undefined,
+  databasePoolSize: 10,
 };
 
 export interface InProcessServer {

@@ -27,6 +27,7 @@ const DEFAULTS: ServerConfig = {
   samplesFile: undefined,
   gracePeriodMs: 10_000,
   metricsAddress: '0.0.0.0:9402',
+  databasePoolSize: 10,
 };
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServerConfig(argv, env);
@@ -151,6 +152,8 @@ describe('environment fallbacks', () => {
       METRICS_ADDRESS: '127.0.0.1:9100',
       TLS_CERT_FILE: notPem,
       TLS_KEY_FILE: notPem,
+      DATABASE_URL: 'postgres://env/users',
+      DATABASE_POOL_SIZE: '5',
     };
     const argv = [
       '--address=127.0.0.1:8001',
@@ -163,6 +166,8 @@ describe('environment fallbacks', () => {
       '--metrics-address=',
       `--tls-cert-file=${cert}`,
       `--tls-key-file=${key}`,
+      '--database-url=pglite:memory',
+      '--database-pool-size=20',
     ];
     expect(parse(argv, env)).toEqual({
       address: '127.0.0.1:8001',
@@ -174,6 +179,8 @@ describe('environment fallbacks', () => {
       gracePeriodMs: 3000,
       metricsAddress: undefined,
       tls: { cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined },
+      database: { kind: 'pglite' },
+      databasePoolSize: 20,
     });
   });
 

@@ -106,6 +106,36 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       expect(await repository.list(accented.emailKey, 1)).toEqual([replacement]);
     });
 
+    test('a non-ASCII email differing only in case (É/é) is one key: refused, found, and ordered as its key', async () => {
+      const elodie = toUserRecord(aUser({ id: 'id-elodie', email: 'élodie@x.io' }));
+      const zed = toUserRecord(aUser({ id: 'id-zed', email: 'zed@x.io' }));
+      await insertAll(elodie, zed);
+      const upper = toUserRecord(aUser({ id: 'id-upper', email: 'ÉLODIE@x.io' }));
+      expect(upper.emailKey).toBe(elodie.emailKey);
+      expect(await repository.insert(upper)).toEqual({ inserted: false, reason: 'email-taken' });
+      expect(await repository.findByEmailKey(upper.emailKey)).toEqual(elodie.user);
+      // é (U+00E9) sorts after z in code point order, wherever a locale would put it.
+      expect(await repository.list(undefined, ALL)).toEqual([zed, elodie]);
+      expect(await repository.count()).toBe(2);
+    });
+
+    test('searchName matches % and _ literally, not as wildcards', async () => {
+      const underscore = toUserRecord(aUser({ id: 'u1', email: 'u1@x.io', firstName: 'Ann_Marie', lastName: 'Plain' }));
+      const letter = toUserRecord(aUser({ id: 'u2', email: 'u2@x.io', firstName: 'AnnXMarie', lastName: 'Plain' }));
+      const percent = toUserRecord(aUser({ id: 'u3', email: 'u3@x.io', firstName: 'Anna', lastName: '100% Sure' }));
+      const digits = toUserRecord(aUser({ id: 'u4', email: 'u4@x.io', firstName: 'Anna', lastName: '1000 Sure' }));
+      const backslash = toUserRecord(aUser({ id: 'u5', email: 'u5@x.io', firstName: 'Back\\slash', lastName: 'Plain' }));
+      await insertAll(underscore, letter, percent, digits, backslash);
+      const search = async (query: string) => (await repository.searchName(foldForSearch(query), undefined, ALL)).map((r) => r.user.id);
+      expect(await search('n_m')).toEqual(['u1']);
+      expect(await search('_')).toEqual(['u1']);
+      expect(await search('0%')).toEqual(['u3']);
+      expect(await search('%')).toEqual(['u3']);
+      expect(await search('%_')).toEqual([]);
+      expect(await search('k\\s')).toEqual(['u5']);
+      expect(await search('ann')).toEqual(['u1', 'u2', 'u3', 'u4']);
+    });
+
     test('searchName matches a folded query in the first or the last name, in email key order', async () => {
       await insertAll(alice, mael, jose);
       const search = async (query: string) => usersOf(await repository.searchName(foldForSearch(query), undefined, ALL));

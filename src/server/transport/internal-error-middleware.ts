@@ -1,5 +1,6 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import { RepositoryUnavailableError } from '../../repository/repository-unavailable-error';
 import type { Logger } from '../../shared/logger';
 
 /**
@@ -7,6 +8,8 @@ import type { Logger } from '../../shared/logger';
  * details (stack, cause) go to the server log only, never to clients.
  * ServerErrors are meant for the client, and an AbortError is a cancelled
  * call that nice-grpc ends itself, as nice-grpc's docs do it.
+ * A store that cannot be reached is UNAVAILABLE (retryable), logged once per
+ * outage where the outage is detected, not once per call.
  */
 export function internalErrorMiddleware(logger: Logger): ServerMiddleware {
   return async function* internalErrors(call, context) {
@@ -14,6 +17,7 @@ export function internalErrorMiddleware(logger: Logger): ServerMiddleware {
       return yield* call.next(call.request, context);
     } catch (error) {
       if (error instanceof ServerError || isAbortError(error)) throw error;
+      if (error instanceof RepositoryUnavailableError) throw new ServerError(Status.UNAVAILABLE, 'database unavailable');
       logger.error('unexpected error in call', { method: call.method.path, error: errorDetail(error) });
       throw new ServerError(Status.INTERNAL, 'internal error');
     }

@@ -1,0 +1,41 @@
+import path from 'node:path';
+
+/** Where users live, from --database-url (DATABASE_URL). */
+export type Storage =
+  | { kind: 'memory' }
+  | { kind: 'postgres'; url: string }
+  /** `dataDir` undefined: pglite:memory. */
+  | { kind: 'pglite'; dataDir?: string };
+
+/**
+ * Reads a database URL: empty for the in-memory store, postgres:// or
+ * postgresql://, pglite:PATH or pglite:memory. Throws an Error whose message
+ * never repeats the URL (it may hold a password).
+ */
+export function parseDatabaseUrl(raw: string): Storage {
+  if (raw === '') return { kind: 'memory' };
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0].toLowerCase();
+  if (scheme === 'postgres:' || scheme === 'postgresql:') {
+    if (!URL.canParse(raw)) throw new Error(`not a valid ${scheme}// URL (check the characters of the password: percent-encode @ : / ? #)`);
+    return { kind: 'postgres', url: raw };
+  }
+  if (scheme === 'pglite:') {
+    const location = raw.slice(scheme.length);
+    if (location === 'memory') return { kind: 'pglite' };
+    if (location === '' || location.startsWith('//')) throw new Error('expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory');
+    return { kind: 'pglite', dataDir: path.resolve(location) };
+  }
+  const found = scheme ? `unsupported scheme ${JSON.stringify(scheme)}` : 'no scheme';
+  throw new Error(`${found}: expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)`);
+}
+
+/** The storage as logs may show it: the password of a URL is masked. */
+export function describeStorage(storage: Storage): string {
+  if (storage.kind === 'memory') return 'memory';
+  if (storage.kind === 'pglite') return storage.dataDir === undefined ? 'pglite:memory' : `pglite:${storage.dataDir}`;
+  const url = new URL(storage.url);
+  if (url.password !== '') url.password = '***';
+  if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+  return url.href;
+}
+

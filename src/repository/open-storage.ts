@@ -1,0 +1,58 @@
+import { MemoryUserRepository } from './memory-user-repository';
+import { describeStorage, type Storage } from './database-url';
+import type { DatabaseAvailability } from './sql/database-availability';
+import { migrate, type MigrationOutcome } from './sql/migrate';
+import type { SqlDriver } from './sql/sql-driver';
+import { SqlUserRepository } from './sql/sql-user-repository';
+import type { UserRepository } from './user-repository';
+
+export interface OpenedStorage {
+  repository: UserRepository;
+  /** SQL stores only: tells when the database stops and starts answering. */
+  availability?: DatabaseAvailability;
+  migration?: MigrationOutcome;
+}
+
+interface StorageOptions {
+  /** PostgreSQL connections (--database-pool-size). */
+  poolSize: number;
+  /** The in-memory store's bound (--max-users); SQL stores are bounded by their disk. */
+  maxUsers?: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Opens the store and, for SQL, brings its schema up to date (see sql/migrate.ts). */
+export async function openStorage(storage: Storage, options: StorageOptions): Promise<OpenedStorage> {
+  if (storage.kind === 'memory') return { repository: new MemoryUserRepository(options.maxUsers) };
+  const { driver, migration } = await openMigrated(storage, options);
+  const repository = new SqlUserRepository(driver);
+  return { repository, availability: repository.availability, migration };
+}
+
+/** `users-server migrate`: applies the migrations and closes. */
+export async function migrateStorage(storage: Storage, options: StorageOptions): Promise<MigrationOutcome> {
+  if (storage.kind === 'memory') throw new Error('migrate needs --database-url (DATABASE_URL): the in-memory store has no schema');
+  const { driver, migration } = await openMigrated(storage, options);
+  await driver.close();
+  return migration;
+}
+
+async function openMigrated(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<{ driver: SqlDriver; migration: MigrationOutcome }> {
+  const driver = await openDriver(storage, options);
+  try {
+    return { driver, migration: await migrate(driver) };
+  } catch (error) {
+    await driver.close().catch(() => {});
+    throw driver.isUnavailable(error) ? new Error(`database unavailable (${driver.description}): ${(error as Error).message}`) : error;
+  }
+}
+
+// Drivers load on demand: the in-memory store never loads pg or PGlite's WASM.
+async function openDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
+  if (storage.kind === 'pglite') {
+    const { PgliteDriver } = await import('./sql/pglite-driver');
+    return PgliteDriver.open(storage.dataDir);
+  }
+  const [{ PgDriver }, { postgresClientConfig }] = await Promise.all([import('./sql/pg-driver'), import('./sql/postgres-client-config')]);
+  return new PgDriver(postgresClientConfig(storage.url, options.env), options.poolSize, describeStorage(storage));
+}

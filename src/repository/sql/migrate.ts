@@ -1,0 +1,41 @@
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import type { SqlDriver } from './sql-driver';
+
+/** The database was migrated by a newer users-server: running this one could corrupt it. */
+export class SchemaTooNewError extends Error {}
+
+// One fixed key: every users-server migrating this database waits for the same lock.
+const MIGRATION_LOCK_KEY = 4_242_006_001;
+
+export interface MigrationOutcome {
+  /** Versions applied by this call, in order (empty when the schema was current). */
+  applied: number[];
+  version: number;
+}
+
+/**
+ * Brings the schema to the latest version this binary knows, in one
+ * transaction under an advisory lock: replicas starting together apply each
+ * migration once, and the others wait, then find nothing to do.
+ */
+export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
+  return driver.transaction(async (session) => {
+    await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await session.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const [{ version: current }] = await session.query<{ version: number }>('SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations');
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new SchemaTooNewError(
+        `the database schema is at version ${current}, newer than this users-server knows (${LATEST_SCHEMA_VERSION}): run a newer users-server`,
+      );
+    }
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+      await session.exec(migration.sql);
+      await session.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return { applied, version: LATEST_SCHEMA_VERSION };
+  });
+}

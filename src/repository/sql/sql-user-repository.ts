@@ -1,0 +1,113 @@
+import type { User } from '../../domain/user';
+import type { AgePosition, InsertResult, UserRecord, UserRepository } from '../user-repository';
+import { DatabaseAvailability } from './database-availability';
+import type { SqlDriver } from './sql-driver';
+
+interface UserRow {
+  id: string;
+  email_key: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  folded_first_name: string;
+  folded_last_name: string;
+  age: number;
+  phone: string;
+  address: string;
+}
+
+const COLUMNS = 'id, email_key, email, first_name, last_name, folded_first_name, folded_last_name, age, phone, address';
+
+/**
+ * Users in PostgreSQL or PGlite: one schema (sql/migrations), one set of
+ * queries, whatever the driver. Keys come from the domain; ordering uses the
+ * "C" collation of email_key, which is the domain's code point order.
+ */
+export class SqlUserRepository implements UserRepository {
+  readonly availability: DatabaseAvailability;
+
+  constructor(private readonly driver: SqlDriver) {
+    this.availability = new DatabaseAvailability(
+      async () => void (await driver.query('SELECT 1')),
+      (error) => driver.isUnavailable(error),
+    );
+  }
+
+  async insert(record: UserRecord): Promise<InsertResult> {
+    const { user } = record;
+    return this.availability.run(async () => {
+      // Autocommit: the row is committed (and flushed, synchronous_commit) when this resolves.
+      const inserted = await this.driver.query(
+        `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+        [user.id, record.emailKey, user.email, user.firstName, user.lastName, record.foldedFirstName, record.foldedLastName, user.age, user.phone, user.address],
+      );
+      if (inserted.length === 1) return { inserted: true };
+      // Rows are never deleted, so the row that won the conflict is still there to tell which key it was.
+      const emailTaken = await this.driver.query('SELECT 1 FROM users WHERE email_key = $1', [record.emailKey]);
+      return { inserted: false, reason: emailTaken.length > 0 ? 'email-taken' : 'id-taken' };
+    });
+  }
+
+  async findByEmailKey(emailKey: string): Promise<User | undefined> {
+    const rows = await this.select('WHERE email_key = $1', [emailKey]);
+    return rows[0]?.user;
+  }
+
+  async list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
+    return afterEmailKey === undefined
+      ? this.select('ORDER BY email_key LIMIT $1', [limit])
+      : this.select('WHERE email_key > $1 ORDER BY email_key LIMIT $2', [afterEmailKey, limit]);
+  }
+
+  async searchName(foldedQuery: string, afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
+    const pattern = `%${escapeLike(foldedQuery)}%`;
+    const matches = `(folded_first_name LIKE $1 ESCAPE '\\' OR folded_last_name LIKE $1 ESCAPE '\\')`;
+    return afterEmailKey === undefined
+      ? this.select(`WHERE ${matches} ORDER BY email_key LIMIT $2`, [pattern, limit])
+      : this.select(`WHERE ${matches} AND email_key > $2 ORDER BY email_key LIMIT $3`, [pattern, afterEmailKey, limit]);
+  }
+
+  async searchAge(from: number, toIncluded: number, after: AgePosition | undefined, limit: number): Promise<UserRecord[]> {
+    const inRange = 'age BETWEEN $1 AND $2';
+    return after === undefined
+      ? this.select(`WHERE ${inRange} ORDER BY age, email_key LIMIT $3`, [from, toIncluded, limit])
+      : this.select(`WHERE ${inRange} AND (age, email_key) > ($3, $4) ORDER BY age, email_key LIMIT $5`, [from, toIncluded, after.age, after.emailKey, limit]);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.availability.run(() => this.driver.query<{ count: number }>('SELECT count(*)::integer AS count FROM users'));
+    return row.count;
+  }
+
+  async close(): Promise<void> {
+    this.availability.stop();
+    await this.driver.close();
+  }
+
+  private async select(where: string, params: unknown[]): Promise<UserRecord[]> {
+    const rows = await this.availability.run(() => this.driver.query<UserRow>(`SELECT ${COLUMNS} FROM users ${where}`, params));
+    return rows.map(toRecord);
+  }
+}
+
+/** LIKE treats % and _ as wildcards and \ as the escape: a name query matches them literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    user: {
+      id: row.id,
+      age: row.age,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      email: row.email,
+      phone: row.phone,
+      address: row.address,
+    },
+    emailKey: row.email_key,
+    foldedFirstName: row.folded_first_name,
+    foldedLastName: row.folded_last_name,
+  };
+}

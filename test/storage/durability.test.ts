@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { Status_StatusCode } from '../../gen/user/user';
+import { requireServerBundle } from '../support/prerequisites';
+import { createTestDatabase, dataRoot, type TestDatabase } from '../support/postgres';
+import { startStorageServer, type StorageServer } from '../support/storage-server';
+
+// An acknowledged Create is committed before its answer: users-server killed
+// with SIGKILL right after the last answer loses none of them.
+const N = 25;
+jest.setTimeout(180_000);
+
+let root: ReturnType<typeof dataRoot>;
+let database: TestDatabase;
+const servers: StorageServer[] = [];
+beforeAll(async () => {
+  requireServerBundle();
+  root = dataRoot('users-grpc-durability-');
+  database = await createTestDatabase();
+});
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.stop();
+});
+afterAll(async () => {
+  await database?.drop();
+  root?.cleanup();
+});
+
+async function createThenKill(databaseUrl: string): Promise<string[]> {
+  const server = await startStorageServer(databaseUrl, ['--samples=false']);
+  servers.push(server);
+  const emails: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const email = `durable-${i}@x.io`;
+    const response = await server.client.create({ user: { id: '', age: 20 + i, name: { first: 'Dura', last: `Ble${i}` }, email, phone: '', address: '' } });
+    expect(response.status?.code).toBe(Status_StatusCode.SUCCESS);
+    emails.push(email);
+  }
+  // No graceful shutdown, no chance to flush: the process is gone at once.
+  server.child.kill('SIGKILL');
+  expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  return emails;
+}
+
+async function emailsAfterRestart(databaseUrl: string): Promise<string[]> {
+  const server = await startStorageServer(databaseUrl, ['--samples=false']);
+  servers.push(server);
+  const response = await server.client.list({});
+  expect(response.status?.code).toBe(Status_StatusCode.SUCCESS);
+  return response.users.map((user) => user.email);
+}
+
+test(`pglite directory: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {
+  const url = `pglite:${path.join(root.path, 'pglite')}`;
+  const created = await createThenKill(url);
+  expect((await emailsAfterRestart(url)).sort()).toEqual(created.sort());
+});
+
+test(`PostgreSQL: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {
+  const created = await createThenKill(database.url);
+  expect((await emailsAfterRestart(database.url)).sort()).toEqual(created.sort());
+});

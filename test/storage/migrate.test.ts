@@ -1,0 +1,84 @@
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { requireServerBundle } from '../support/prerequisites';
+import { run, SERVER_BIN } from '../support/processes';
+import { createTestDatabase, dataRoot, freePort, type TestDatabase } from '../support/postgres';
+
+// `users-server migrate`, schema versions, and start-up errors about the database.
+jest.setTimeout(180_000);
+
+let root: ReturnType<typeof dataRoot>;
+let database: TestDatabase;
+beforeAll(async () => {
+  requireServerBundle();
+  root = dataRoot('users-grpc-migrate-');
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+  root?.cleanup();
+});
+
+// `migrate` comes first, as users-server expects it.
+const server = ([first, ...rest]: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(process.execPath, [SERVER_BIN, ...(first === 'migrate' ? [first, '--logfmt=json'] : ['--logfmt=json', ...(first === undefined ? [] : [first])]), ...rest], { env, timeoutMs: 120_000 });
+const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+test('migrate applies the migrations once and exits 0', async () => {
+  const first = await server(['migrate', `--database-url=${database.url}`]);
+  expect(first).toMatchObject({ code: 0, stderr: '' });
+  expect(jsonLines(first.stdout)).toEqual([expect.objectContaining({ level: 'info', message: 'database schema up to date', schema_version: 1, migrations_applied: 1 })]);
+  // The log shows where, never the password.
+  expect(jsonLines(first.stdout)[0].storage).toBe(database.url.replace(':test-secret-password@', ':***@'));
+  const again = await server(['migrate'], { DATABASE_URL: database.url });
+  expect(again.code).toBe(0);
+  expect(jsonLines(again.stdout)).toEqual([expect.objectContaining({ schema_version: 1, migrations_applied: 0 })]);
+});
+
+test('a schema newer than this binary: start and migrate refuse with one line, and change nothing', async () => {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  await client.query("INSERT INTO schema_migrations (version, name) VALUES (2, '0002_from_the_future')");
+  try {
+    const message = 'the database schema is at version 2, newer than this users-server knows (1): run a newer users-server';
+    expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${database.url}`])).toEqual({ code: 1, stdout: '', stderr: `users-server: cannot start: ${message}\n` });
+    expect(await server(['migrate', `--database-url=${database.url}`])).toEqual({ code: 1, stdout: '', stderr: `users-server: migrate: ${message}\n` });
+    expect((await client.query('SELECT max(version) AS v FROM schema_migrations')).rows).toEqual([{ v: 2 }]);
+  } finally {
+    await client.query('DELETE FROM schema_migrations WHERE version = 2');
+    await client.end();
+  }
+});
+
+test('migrate without a database: exit 2, one line', async () => {
+  expect(await server(['migrate'])).toEqual({ code: 2, stdout: '', stderr: 'users-server: migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema\n' });
+});
+
+test('a bad URL: exit 2, one line naming the setting, never the password', async () => {
+  expect(await server([], { DATABASE_URL: 'mysql://root:hunter2@db/users' })).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'users-server: invalid DATABASE_URL: unsupported scheme "mysql:": expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)\n',
+  });
+  const bad = await server(['--database-url=postgres://app:hunter2@db:99999/users']);
+  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)\n' });
+});
+
+test('an unreachable database at start: exit 1, one line without the password', async () => {
+  const port = await freePort();
+  const result = await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=postgres://app:hunter2@127.0.0.1:${port}/users`]);
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: cannot start: database unavailable (postgres://app:***@127.0.0.1:${port}/users): connect ECONNREFUSED 127.0.0.1:${port}\n`,
+  });
+});
+
+test('the built dist/ carries its migrations and PGlite: it migrates from a copy far from node_modules', async () => {
+  const copy = path.join(root.path, 'dist');
+  cpSync(path.dirname(SERVER_BIN), copy, { recursive: true });
+  const result = await run(process.execPath, [path.join(copy, 'users-server.js'), 'migrate', '--logfmt=json', `--database-url=pglite:${path.join(root.path, 'db')}`], { cwd: root.path, timeoutMs: 120_000 });
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(jsonLines(result.stdout)).toEqual([expect.objectContaining({ message: 'database schema up to date', storage: `pglite:${path.join(root.path, 'db')}`, schema_version: 1, migrations_applied: 1 })]);
+});

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { migrate } from '../../src/repository/sql/migrate';
+import { PgDriver } from '../../src/repository/sql/pg-driver';
+import { PgliteDriver } from '../../src/repository/sql/pglite-driver';
+import { postgresClientConfig } from '../../src/repository/sql/postgres-client-config';
+import type { SqlDriver } from '../../src/repository/sql/sql-driver';
+import { SqlUserRepository } from '../../src/repository/sql/sql-user-repository';
+import { toUserRecord } from '../../src/domain/user-record';
+import { describeUserRepositoryContract } from '../unit/user-repository.contract';
+import { createTestDatabase, dataRoot, type TestDatabase } from '../support/postgres';
+import { aUser } from '../support/users';
+
+// The SQL repository, on each of its drivers, against the UserRepository contract.
+// One database per backend for the whole file (PGlite's WASM start is ~2 s a time):
+// each test gets it emptied, and a repository whose close leaves the database open.
+jest.setTimeout(120_000);
+
+function describeSqlBackend(name: string, open: () => Promise<SqlDriver>, after: () => Promise<void> = async () => {}) {
+  describe(name, () => {
+    let driver: SqlDriver;
+    beforeAll(async () => {
+      driver = await open();
+      await migrate(driver);
+    });
+    afterAll(async () => {
+      await driver?.close();
+      await after();
+    });
+    describeUserRepositoryContract(`SqlUserRepository on ${name}`, async () => {
+      await driver.exec('TRUNCATE users');
+      return new SqlUserRepository(Object.assign(Object.create(driver) as SqlDriver, { close: async () => {} }));
+    });
+  });
+}
+
+let root: ReturnType<typeof dataRoot>;
+let database: TestDatabase | undefined;
+beforeAll(() => (root = dataRoot('users-grpc-sql-')));
+afterAll(() => root.cleanup());
+
+describeSqlBackend('pglite:memory', () => PgliteDriver.open(undefined));
+describeSqlBackend('a pglite: directory', () => PgliteDriver.open(path.join(root.path, 'pglite')));
+describeSqlBackend(
+  'PostgreSQL',
+  async () => {
+    database = await createTestDatabase();
+    return new PgDriver(postgresClientConfig(database.url, {}), 10, 'test');
+  },
+  async () => database?.drop(),
+);
+
+test('a pglite: directory keeps its users and its schema across a close and a reopen', async () => {
+  const dataDir = path.join(root.path, 'reopened');
+  const first = await PgliteDriver.open(dataDir);
+  expect(await migrate(first)).toEqual({ applied: [1], version: 1 });
+  const repository = new SqlUserRepository(first);
+  const alice = toUserRecord(aUser({ id: 'a', email: 'alice@x.io' }));
+  expect(await repository.insert(alice)).toEqual({ inserted: true });
+  await repository.close();
+
+  const second = await PgliteDriver.open(dataDir);
+  expect(await migrate(second)).toEqual({ applied: [], version: 1 });
+  const reopened = new SqlUserRepository(second);
+  expect(await reopened.list(undefined, 10)).toEqual([alice]);
+  await reopened.close();
+});

@@ -1,4 +1,5 @@
-import { ALL_FEATURES_VALUES, AUTOSCALING_VALUES, kindsOf, renderObjects, type K8sObject } from './helm-chart';
+import path from 'node:path';
+import { ALL_FEATURES_VALUES, AUTOSCALING_VALUES, CHART_DIR, kindsOf, renderObjects, type K8sObject } from './helm-chart';
 import { kubernetesSchemaProblems } from './kubernetes-schema';
 
 describe('every rendered object is valid against the Kubernetes API schema', () => {
@@ -21,6 +22,16 @@ describe('every rendered object is valid against the Kubernetes API schema', () 
       'a PodMonitor, a plaintext GRPCRoute',
       () => renderObjects({ values: { podMonitor: { enabled: true }, grpcRoute: { enabled: true, parentRefs: [{ name: 'gw' }] } } }),
       ['Deployment', 'GRPCRoute', 'Pod', 'PodMonitor', 'Service', 'Service', 'ServiceAccount'],
+    ],
+    [
+      'PostgreSQL storage with the URL in values (a Secret of the chart), several pods',
+      () => renderObjects({ values: { storage: { type: 'postgres' }, database: { url: 'postgres://app:pw@db:5432/users' }, replicaCount: 3 } }),
+      ['Deployment', 'Pod', 'PodDisruptionBudget', 'Secret', 'Service', 'Service', 'ServiceAccount'],
+    ],
+    [
+      'PGlite storage on a PersistentVolumeClaim (ci/pglite-values.yaml)',
+      () => renderObjects({ valuesFiles: [path.join(CHART_DIR, 'ci/pglite-values.yaml')] }),
+      ['Deployment', 'PersistentVolumeClaim', 'Pod', 'Service', 'Service', 'ServiceAccount'],
     ],
     [
       'TLS without mTLS, metrics off, no ServiceAccount',

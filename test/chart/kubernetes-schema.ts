@@ -33,6 +33,8 @@ const MODEL_TYPES: Record<string, string> = {
   'v1/Service': "import('kubernetes-models/v1/Service').IService",
   'v1/ServiceAccount': "import('kubernetes-models/v1/ServiceAccount').IServiceAccount",
   'v1/Pod': "import('kubernetes-models/v1/Pod').IPod",
+  'v1/Secret': "import('kubernetes-models/v1/Secret').ISecret",
+  'v1/PersistentVolumeClaim': "import('kubernetes-models/v1/PersistentVolumeClaim').IPersistentVolumeClaim",
   'apps/v1/Deployment': "import('kubernetes-models/apps/v1/Deployment').IDeployment",
   'networking.k8s.io/v1/Ingress': "import('kubernetes-models/networking.k8s.io/v1/Ingress').IIngress",
   'networking.k8s.io/v1/NetworkPolicy': "import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').INetworkPolicy",

@@ -12,7 +12,7 @@ describe('in-memory storage refuses several pods', () => {
   test('replicaCount > 1', () => {
     expect(refusal({ replicaCount: 3 })).toContain(
       'users-grpc: replicaCount is 3, but storage.type is memory: each pod would keep its own users. ' +
-        'Run 1 replica until a shared database is configured, or set storage.memory.allowMultipleReplicas=true if clients only read the sample users.',
+        'Set storage.type=postgres (with database.url or database.existingSecret) to run several pods, or storage.memory.allowMultipleReplicas=true if clients only read the sample users.',
     );
   });
 
@@ -55,7 +55,7 @@ describe('values.schema.json', () => {
     ['a string for a number', { replicaCount: 'two' }, "at '/replicaCount': got string, want integer"],
     ['a number for a boolean', { tls: { enabled: 1 } }, "at '/tls/enabled': got number, want boolean"],
     ['a log level the server does not know', { server: { logLevel: 'verbose' } }, "at '/server/logLevel': value must be one of 'error', 'warn', 'info', 'debug'"],
-    ['a storage the chart does not have yet', { storage: { type: 'postgres' } }, "at '/storage/type': value must be 'memory'"],
+    ['a storage the chart does not have', { storage: { type: 'mysql' } }, "at '/storage/type': value must be one of 'memory', 'postgres', 'pglite'"],
   ])('refuses %s', (_name, values, message) => {
     const stderr = refusal(values);
     expect(stderr).toContain("values don't meet the specifications of the schema(s)");

@@ -97,6 +97,17 @@ must not take for cleartext.
 {{- end }}
 {{- end }}
 
+{{/* Where the pglite: data directory is mounted in the pod. */}}
+{{- define "users-grpc.dataDir" -}}/var/lib/users-grpc{{- end }}
+
+{{/* The Secret and key that hold DATABASE_URL (storage.type=postgres). */}}
+{{- define "users-grpc.databaseSecret" -}}
+{{- .Values.database.existingSecret | default (printf "%s-database" (include "users-grpc.fullname" .)) }}
+{{- end }}
+{{- define "users-grpc.databaseSecretKey" -}}
+{{- if .Values.database.existingSecret }}{{ .Values.database.secretKey }}{{ else }}url{{ end }}
+{{- end }}
+
 {{/* More than one pod may run at once. */}}
 {{- define "users-grpc.multiplePods" -}}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
@@ -107,9 +118,32 @@ Checks across values that the schema cannot express; each fails with one line
 saying what is wrong and what to do.
 */}}
 {{- define "users-grpc.validate" -}}
-{{- if and (eq .Values.storage.type "memory") (include "users-grpc.multiplePods" .) (not .Values.storage.memory.allowMultipleReplicas) }}
+{{- $storage := .Values.storage.type }}
 {{- $what := ternary "autoscaling.enabled is true" (printf "replicaCount is %d" (int .Values.replicaCount)) .Values.autoscaling.enabled }}
-{{- fail (printf "users-grpc: %s, but storage.type is memory: each pod would keep its own users. Run 1 replica until a shared database is configured, or set storage.memory.allowMultipleReplicas=true if clients only read the sample users." $what) }}
+{{- if and (eq $storage "memory") (include "users-grpc.multiplePods" .) (not .Values.storage.memory.allowMultipleReplicas) }}
+{{- fail (printf "users-grpc: %s, but storage.type is memory: each pod would keep its own users. Set storage.type=postgres (with database.url or database.existingSecret) to run several pods, or storage.memory.allowMultipleReplicas=true if clients only read the sample users." $what) }}
+{{- end }}
+{{- if and (eq $storage "pglite") (include "users-grpc.multiplePods" .) }}
+{{- fail (printf "users-grpc: %s, but storage.type is pglite: its data directory belongs to one pod. Set storage.type=postgres to run several pods." $what) }}
+{{- end }}
+{{- if and (eq $storage "pglite") (not .Values.persistence.enabled) }}
+{{- fail "users-grpc: storage.type is pglite, but persistence.enabled is false: without a volume the users go with the pod. Set persistence.enabled=true." }}
+{{- end }}
+{{- if and .Values.persistence.enabled (ne $storage "pglite") }}
+{{- fail (printf "users-grpc: persistence.enabled is for storage.type=pglite; storage.type is %s." $storage) }}
+{{- end }}
+{{- $database := or .Values.database.url .Values.database.existingSecret }}
+{{- if and (eq $storage "postgres") (not $database) }}
+{{- fail "users-grpc: storage.type is postgres: set database.existingSecret (a Secret with the URL under database.secretKey) or database.url." }}
+{{- end }}
+{{- if and .Values.database.url .Values.database.existingSecret }}
+{{- fail "users-grpc: set database.url or database.existingSecret, not both." }}
+{{- end }}
+{{- if and $database (ne $storage "postgres") }}
+{{- fail (printf "users-grpc: database.url and database.existingSecret are for storage.type=postgres; storage.type is %s." $storage) }}
+{{- end }}
+{{- if and .Values.database.url (not (regexMatch "^postgres(ql)?://" .Values.database.url)) }}
+{{- fail "users-grpc: database.url must start with postgres:// or postgresql://." }}
 {{- end }}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
 {{- fail (printf "users-grpc: autoscaling.minReplicas (%d) is above autoscaling.maxReplicas (%d)." (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}

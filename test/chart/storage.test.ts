@@ -1,0 +1,127 @@
+import { CHART_DIR, FULLNAME, findObject, helmTemplate, kindsOf, renderObjects, type K8sObject } from './helm-chart';
+import path from 'node:path';
+
+// The three storage modes: memory, PostgreSQL (database.*), PGlite on a volume (persistence.*).
+const POSTGRES_VALUES = path.join(CHART_DIR, 'ci/postgres-values.yaml');
+const PGLITE_VALUES = path.join(CHART_DIR, 'ci/pglite-values.yaml');
+const server = (deployment: K8sObject): K8sObject => deployment.spec.template.spec.containers[0];
+
+function refusal(values: object): string {
+  const result = helmTemplate({ values });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  return result.stderr;
+}
+
+describe('memory (the default)', () => {
+  const objects = renderObjects();
+  const deployment = findObject(objects, 'Deployment', FULLNAME);
+
+  test('no database, no volume, no Secret, no claim', () => {
+    expect(server(deployment).env).toBeUndefined();
+    expect(server(deployment).args.filter((a: string) => a.startsWith('--database'))).toEqual([]);
+    expect(deployment.spec.template.spec.volumes).toBeUndefined();
+    expect(kindsOf(objects)).not.toContain('Secret');
+    expect(kindsOf(objects)).not.toContain('PersistentVolumeClaim');
+  });
+});
+
+describe('postgres with an existing Secret', () => {
+  const objects = renderObjects({ valuesFiles: [POSTGRES_VALUES] });
+  const deployment = findObject(objects, 'Deployment', FULLNAME);
+
+  test('DATABASE_URL comes from the Secret and key given; the pool size is a flag', () => {
+    expect(server(deployment).env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'users-grpc-postgres', key: 'database-url' } } }]);
+    expect(server(deployment).args).toContain('--database-pool-size=20');
+    expect(server(deployment).args.filter((a: string) => a.startsWith('--database-url'))).toEqual([]);
+  });
+
+  test('several pods: the HPA and the PDB render, with a rolling update', () => {
+    expect(findObject(objects, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 8 });
+    expect(findObject(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+    // Not the chart's to create: the Secret exists.
+    expect(kindsOf(objects)).not.toContain('Secret');
+  });
+
+  test('replicaCount > 1 without autoscaling', () => {
+    const scaled = findObject(renderObjects({ values: { storage: { type: 'postgres' }, database: { existingSecret: 's' }, replicaCount: 3 } }), 'Deployment', FULLNAME);
+    expect(scaled.spec.replicas).toBe(3);
+  });
+});
+
+describe('postgres with database.url', () => {
+  const url = 'postgres://app:s3cret@db.internal:5432/users?sslmode=require';
+  const result = helmTemplate({ values: { storage: { type: 'postgres' }, database: { url } } });
+  const objects = renderObjects({ values: { storage: { type: 'postgres' }, database: { url } } });
+  const deployment = findObject(objects, 'Deployment', FULLNAME);
+
+  test('the chart keeps the URL in a Secret of its own, and the Deployment names it', () => {
+    const secret = findObject(objects, 'Secret', `${FULLNAME}-database`);
+    expect(secret.stringData).toEqual({ url });
+    expect(server(deployment).env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: `${FULLNAME}-database`, key: 'url' } } }]);
+  });
+
+  test('the password appears nowhere but in that Secret', () => {
+    const documents = result.stdout.split(/^---$/m).filter((doc) => doc.includes('s3cret'));
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toContain('kind: Secret');
+  });
+});
+
+describe('pglite on a PersistentVolumeClaim', () => {
+  const objects = renderObjects({ valuesFiles: [PGLITE_VALUES] });
+  const deployment = findObject(objects, 'Deployment', FULLNAME);
+
+  test('one pod, strategy Recreate, the data directory on the claim', () => {
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(server(deployment).args).toContain('--database-url=pglite:/var/lib/users-grpc/pglite');
+    expect(server(deployment).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/users-grpc' });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: `${FULLNAME}-data` } });
+  });
+
+  test('the claim: size, class, access mode, kept on uninstall', () => {
+    const claim = findObject(objects, 'PersistentVolumeClaim', `${FULLNAME}-data`);
+    expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } });
+  });
+
+  test('an existing claim instead', () => {
+    const rendered = renderObjects({ valuesFiles: [PGLITE_VALUES], values: { persistence: { existingClaim: 'users-data' } } });
+    expect(kindsOf(rendered)).not.toContain('PersistentVolumeClaim');
+    expect(findObject(rendered, 'Deployment', FULLNAME).spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'users-data' } });
+  });
+});
+
+describe('storage combinations the chart refuses, each with a one-line reason', () => {
+  test.each([
+    [
+      'several pods on memory',
+      { replicaCount: 2 },
+      'users-grpc: replicaCount is 2, but storage.type is memory: each pod would keep its own users. Set storage.type=postgres (with database.url or database.existingSecret) to run several pods, or storage.memory.allowMultipleReplicas=true if clients only read the sample users.',
+    ],
+    [
+      'several pods on pglite',
+      { storage: { type: 'pglite' }, persistence: { enabled: true }, autoscaling: { enabled: true } },
+      'users-grpc: autoscaling.enabled is true, but storage.type is pglite: its data directory belongs to one pod. Set storage.type=postgres to run several pods.',
+    ],
+    ['pglite without a volume', { storage: { type: 'pglite' } }, 'users-grpc: storage.type is pglite, but persistence.enabled is false: without a volume the users go with the pod. Set persistence.enabled=true.'],
+    ['a volume without pglite', { persistence: { enabled: true } }, 'users-grpc: persistence.enabled is for storage.type=pglite; storage.type is memory.'],
+    ['postgres without a URL', { storage: { type: 'postgres' } }, 'users-grpc: storage.type is postgres: set database.existingSecret (a Secret with the URL under database.secretKey) or database.url.'],
+    ['both a URL and a Secret', { storage: { type: 'postgres' }, database: { url: 'postgres://db/x', existingSecret: 's' } }, 'users-grpc: set database.url or database.existingSecret, not both.'],
+    ['a URL without postgres', { database: { url: 'postgres://db/x' } }, 'users-grpc: database.url and database.existingSecret are for storage.type=postgres; storage.type is memory.'],
+    ['a URL of another database', { storage: { type: 'postgres' }, database: { url: 'mysql://db/x' } }, 'users-grpc: database.url must start with postgres:// or postgresql://.'],
+  ])('%s', (_name, values, message) => {
+    expect(refusal(values)).toContain(message);
+  });
+
+  test.each([
+    ['an unknown storage type', { storage: { type: 'sqlite' } }, "at '/storage/type': value must be one of 'memory', 'postgres', 'pglite'"],
+    ['a pool size of 0', { database: { poolSize: 0 } }, "at '/database/poolSize': minimum: got 0, want 1"],
+    ['a size that is not a quantity', { persistence: { size: 'big' } }, "at '/persistence/size'"],
+    ['an unknown database key', { database: { password: 'x' } }, "at '/database': additional properties 'password' not allowed"],
+  ])('values.schema.json refuses %s', (_name, values, message) => {
+    expect(refusal(values)).toContain(message);
+  });
+});

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Status_StatusCode } from '../../gen/user/user';
 import { requireServerBundle } from '../support/prerequisites';
+import { run, SERVER_BIN } from '../support/processes';
 import { createTestDatabase, dataRoot, type TestDatabase } from '../support/postgres';
 import { startStorageServer, type StorageServer } from '../support/storage-server';
 
@@ -50,9 +51,19 @@ async function emailsAfterRestart(databaseUrl: string): Promise<string[]> {
 }
 
 test(`pglite directory: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {
-  const url = `pglite:${path.join(root.path, 'pglite')}`;
-  const created = await createThenKill(url);
-  expect((await emailsAfterRestart(url)).sort()).toEqual(created.sort());
+  const dir = path.join(root.path, 'pglite');
+  const created = await createThenKill(`pglite:${dir}`);
+  // The killed server's directory lock is stale: the restart takes it over.
+  expect((await emailsAfterRestart(`pglite:${dir}`)).sort()).toEqual(created.sort());
+
+  // While that one runs, a second users-server on the same directory is refused, and changes nothing.
+  const second = await run(process.execPath, [SERVER_BIN, '--address=127.0.0.1:0', '--metrics-address=', `--database-url=pglite:${dir}`], { timeoutMs: 120_000 });
+  expect(second).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: cannot start: pglite:${dir} is in use by another process (pid ${servers[1].child.pid}): a pglite: directory serves one users-server at a time\n`,
+  });
+  expect((await servers[1].client.list({})).users).toHaveLength(N);
 });
 
 test(`PostgreSQL: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {

@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { lockDirectory, type DirectoryLock } from './directory-lock';
 import { isUnavailableSqlState, type SqlDriver, type SqlSession } from './sql-driver';
 
 /**
@@ -10,16 +11,23 @@ export class PgliteDriver implements SqlDriver {
   private constructor(
     private readonly db: PGlite,
     readonly description: string,
+    private readonly lock?: DirectoryLock,
   ) {}
 
   static async open(dataDir: string | undefined): Promise<PgliteDriver> {
-    const db = await PGlite.create({
-      dataDir,
-      extensions: { pg_trgm },
-      // Each statement's changes reach the files before it resolves: an acknowledged Create survives a crash.
-      relaxedDurability: false,
-    });
-    return new PgliteDriver(db, dataDir === undefined ? 'pglite:memory' : `pglite:${dataDir}`);
+    const lock = dataDir === undefined ? undefined : lockDirectory(dataDir);
+    try {
+      const db = await PGlite.create({
+        dataDir,
+        extensions: { pg_trgm },
+        // Each statement's changes reach the files before it resolves: an acknowledged Create survives a crash.
+        relaxedDurability: false,
+      });
+      return new PgliteDriver(db, dataDir === undefined ? 'pglite:memory' : `pglite:${dataDir}`, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   }
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
@@ -41,7 +49,11 @@ export class PgliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InsertResult, UserRecord, UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
+import { decodePageToken, encodePageToken, type PagedQuery, type PagePosition } from './page-token';
 import { conflict, invalid, notFound, success, type Outcome } from './result';
 import { exceedsCodePoints } from './code-points';
 import { canonicalEmail, emailKey } from './email-key';
@@ -13,6 +14,23 @@ import { validateNewUser } from './user-validation';
 export interface AgeRange {
   from: number;
   toIncluded: number;
+}
+
+/** Which page to answer. */
+export interface PageRequest {
+  /** Most users in the page: a positive integer (the transport caps it). */
+  size: number;
+  /** The previous page's nextPageToken; '' for the first page. */
+  token: string;
+}
+
+/** A page of users in the query's order. */
+export interface Page {
+  users: User[];
+  /** Resumes after the last user of this page; '' when no user follows it. */
+  nextPageToken: string;
+  /** Resumes after users[index], for a caller that answers with fewer users than the page holds. */
+  tokenAfter(index: number): string;
 }
 
 /** The domain rules of the directory: validation, normalisation and ordering. */
@@ -43,11 +61,11 @@ export class UserService {
     return user ? success(user) : notFound(`the email ${escape(email, ECHO_LIMIT)} cannot be found`);
   }
 
-  async list(): Promise<Outcome<User[]>> {
-    return success(users(await this.repository.list(undefined, EVERYTHING)));
+  async list(request: PageRequest): Promise<Outcome<Page>> {
+    return this.page({ kind: 'list' }, request, (after, limit) => this.repository.list(after?.emailKey, limit));
   }
 
-  async searchName(rawQuery: string): Promise<Outcome<User[]>> {
+  async searchName(rawQuery: string, request: PageRequest): Promise<Outcome<Page>> {
     // The limit is on what was sent, checked before folding: folding may
     // grow a character 18 times (U+FDFA), but never past 18 × the limit.
     const trimmed = rawQuery.trim();
@@ -56,15 +74,48 @@ export class UserService {
     }
     const query = foldForSearch(trimmed);
     if (query === '') return invalid('name query cannot be empty');
-    return success(users(await this.repository.searchName(query, undefined, EVERYTHING)));
+    return this.page({ kind: 'name', foldedQuery: query }, request, (after, limit) => this.repository.searchName(query, after?.emailKey, limit));
   }
 
-  async searchAge(range: AgeRange | undefined): Promise<Outcome<User[]>> {
+  async searchAge(range: AgeRange | undefined, request: PageRequest): Promise<Outcome<Page>> {
     if (!range) return invalid('ageRange is required');
     if (range.from > range.toIncluded) {
       return invalid(`ageRange.from (${range.from}) must not be greater than ageRange.to_included (${range.toIncluded})`);
     }
-    return success(users(await this.repository.searchAge(range.from, range.toIncluded, undefined, EVERYTHING)));
+    const { from, toIncluded } = range;
+    return this.page({ kind: 'age', from, toIncluded }, request, (after, limit) =>
+      this.repository.searchAge(from, toIncluded, after && { age: after.age!, emailKey: after.emailKey }, limit),
+    );
+  }
+
+  /**
+   * Keyset paging: the token holds the last key answered, and the page is
+   * what the repository orders strictly after it. A user present during the
+   * whole paging is answered exactly once, whatever is created meanwhile.
+   */
+  private async page(
+    query: PagedQuery,
+    request: PageRequest,
+    fetch: (after: PagePosition | undefined, limit: number) => Promise<UserRecord[]>,
+  ): Promise<Outcome<Page>> {
+    if (!Number.isSafeInteger(request.size) || request.size < 1) return invalid(`page size must be a positive integer, got ${request.size}`);
+    let after: PagePosition | undefined;
+    if (request.token !== '') {
+      after = decodePageToken(query, request.token);
+      if (!after) return invalid('invalid page token');
+    }
+    // One record more than the page tells whether another page follows.
+    const records = await fetch(after, request.size + 1);
+    const page = records.slice(0, request.size);
+    const tokenAfter = (index: number) => {
+      const record = page[index];
+      return encodePageToken(query, { emailKey: record.emailKey, age: query.kind === 'age' ? record.user.age : undefined });
+    };
+    return success({
+      users: page.map((record) => record.user),
+      nextPageToken: records.length > page.length ? tokenAfter(page.length - 1) : '',
+      tokenAfter,
+    });
   }
 
   async count(): Promise<number> {
@@ -83,12 +134,6 @@ function normalise(user: NewUser): NewUser {
     phone: user.phone.trim(),
     address: user.address.trim(),
   };
-}
-
-const EVERYTHING = Number.MAX_SAFE_INTEGER;
-
-function users(records: UserRecord[]): User[] {
-  return records.map((record) => record.user);
 }
 
 function refusal(result: Exclude<InsertResult, { inserted: true }>, user: User): string {

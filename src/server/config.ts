@@ -3,7 +3,7 @@ import { ConfigError } from '../shared/config-error';
 import { readPemFile } from '../shared/pem-file';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
-import { duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
+import { byteSizeFrom, duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
 import { postgresClientConfig } from '../repository/sql/postgres-client-config';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
@@ -72,6 +72,21 @@ export const SERVER_SETTINGS = {
     describe: 'where users live: unset for memory (lost on exit), postgres://… or postgresql://… (PostgreSQL 14+), pglite:DIR (embedded, on disk) or pglite:memory',
   },
   databasePoolSize: { flag: 'database-pool-size', env: 'DATABASE_POOL_SIZE', default: '10', parse: integerFrom(1, 1000), describe: 'connections to PostgreSQL per users-server, 1 to 1000' },
+  maxPageSize: {
+    flag: 'max-page-size',
+    env: 'MAX_PAGE_SIZE',
+    default: '1000',
+    parse: integerFrom(1, 999_999),
+    describe: 'most users in one page of List, SearchName or SearchAge; a larger page_size is lowered to it',
+  },
+  maxResponseBytes: {
+    flag: 'max-response-bytes',
+    env: 'MAX_RESPONSE_BYTES',
+    default: '3.5MiB',
+    // At least room for a few of the largest users (about 3.3 KB each).
+    parse: byteSizeFrom(64 * 1024, 1024 * 1024 * 1024),
+    describe: 'byte budget of one List/Search answer: a page_size 0 answer past it is cut (PARTIAL_SUCCESS and next_page_token); keep it under the clients\' 4 MiB receive limit',
+  },
 } satisfies SettingsTable;
 
 export interface TlsFiles {

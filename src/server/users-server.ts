@@ -74,7 +74,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     .use(callLoggingMiddleware(logger))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
-  server.add(UserServiceDefinition, userHandlers(service));
+  server.add(UserServiceDefinition, userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
   server.add(HealthDefinition, HealthServiceImpl(health.state));
   if (config.reflection) {
     server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));

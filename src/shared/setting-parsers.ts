@@ -47,3 +47,16 @@ export function integerFrom(min: number, max: number): (raw: string, source: str
     return value;
   };
 }
+
+const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
+
+/** A parser of sizes from `min` to `max` bytes: `3670016`, `3.5MiB`, `512KiB`, `100B`. */
+export function byteSizeFrom(min: number, max: number): (raw: string, source: string) => number {
+  const range = `${min / 1024}KiB to ${max / (1024 * 1024)}MiB`;
+  return (raw, source) => {
+    const match = /^(\d{1,10}(?:\.\d{1,3})?) ?(B|KiB|MiB)?$/.exec(raw);
+    const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[match[2] ?? 'B']) : NaN;
+    if (!(bytes >= min && bytes <= max)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a size from ${range}, e.g. 3.5MiB, 512KiB or 3670016 (bytes)`);
+    return bytes;
+  };
+}

@@ -6,7 +6,7 @@ import { postgresClientConfig } from '../../src/repository/sql/postgres-client-c
 import type { SqlDriver } from '../../src/repository/sql/sql-driver';
 import { SqlUserRepository } from '../../src/repository/sql/sql-user-repository';
 import { toUserRecord } from '../../src/domain/user-record';
-import { describeUserRepositoryContract } from '../unit/user-repository.contract';
+import { describePagingContract, describeUserRepositoryContract } from '../unit/user-repository.contract';
 import { createTestDatabase, dataRoot, type TestDatabase } from '../support/postgres';
 import { aUser } from '../support/users';
 
@@ -26,10 +26,12 @@ function describeSqlBackend(name: string, open: () => Promise<SqlDriver>, after:
       await driver?.close();
       await after();
     });
-    describeUserRepositoryContract(`SqlUserRepository on ${name}`, async () => {
+    const emptied = async () => {
       await driver.exec('TRUNCATE users');
       return new SqlUserRepository(Object.assign(Object.create(driver) as SqlDriver, { close: async () => {} }));
-    });
+    };
+    describeUserRepositoryContract(`SqlUserRepository on ${name}`, emptied);
+    describePagingContract(`SqlUserRepository on ${name}`, emptied);
   });
 }
 

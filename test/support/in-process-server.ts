@@ -14,6 +14,8 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   gracePeriodMs: 5000,
   metricsAddress: undefined,
   databasePoolSize: 10,
+  maxPageSize: 1000,
+  maxResponseBytes: 3.5 * 1024 * 1024,
 };
 
 export interface InProcessServer {

@@ -1,4 +1,5 @@
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
-import { describeUserRepositoryContract } from './user-repository.contract';
+import { describePagingContract, describeUserRepositoryContract } from './user-repository.contract';
 
 describeUserRepositoryContract('MemoryUserRepository', () => new MemoryUserRepository());
+describePagingContract('MemoryUserRepository', () => new MemoryUserRepository());

@@ -28,6 +28,8 @@ const DEFAULTS: ServerConfig = {
   gracePeriodMs: 10_000,
   metricsAddress: '0.0.0.0:9402',
   databasePoolSize: 10,
+  maxPageSize: 1000,
+  maxResponseBytes: 3_670_016,
 };
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServerConfig(argv, env);
@@ -86,6 +88,13 @@ describe('flags', () => {
     [['--metrics-address=', '--metrics-address=127.0.0.1:0'], { metricsAddress: '127.0.0.1:0' }],
     [['--samples=false', '--samples'], { samples: true }],
     [['--address=127.0.0.1:1', '--address=127.0.0.1:2'], { address: '127.0.0.1:2' }],
+    [['--max-page-size=1'], { maxPageSize: 1 }],
+    [['--max-page-size', '50000'], { maxPageSize: 50_000 }],
+    [['--max-response-bytes=65536'], { maxResponseBytes: 65_536 }],
+    [['--max-response-bytes=64KiB'], { maxResponseBytes: 65_536 }],
+    [['--max-response-bytes=1.5MiB'], { maxResponseBytes: 1_572_864 }],
+    [['--max-response-bytes=1024MiB'], { maxResponseBytes: 1024 * 1024 * 1024 }],
+    [['--max-response-bytes=3 MiB'], { maxResponseBytes: 3 * 1024 * 1024 }],
   ])('%j', (argv, expected) => {
     expect(parse(argv)).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -120,11 +129,13 @@ describe('environment fallbacks', () => {
     [{ GRACE_PERIOD: '1m30s' }, { gracePeriodMs: 90_000 }],
     [{ METRICS_ADDRESS: '127.0.0.1:9100' }, { metricsAddress: '127.0.0.1:9100' }],
     [{ METRICS_ADDRESS: '' }, { metricsAddress: undefined }],
+    [{ MAX_PAGE_SIZE: '250' }, { maxPageSize: 250 }],
+    [{ MAX_RESPONSE_BYTES: '1MiB' }, { maxResponseBytes: 1_048_576 }],
   ])('%j', (env, expected) => {
     expect(parse([], env)).toEqual({ ...DEFAULTS, ...expected });
   });
 
-  test.each(['ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'SAMPLES', 'SAMPLES_FILE', 'GRACE_PERIOD', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE'])(
+  test.each(['ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'SAMPLES', 'SAMPLES_FILE', 'GRACE_PERIOD', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE', 'MAX_PAGE_SIZE', 'MAX_RESPONSE_BYTES'])(
     'an empty %s counts as unset',
     (name) => {
       expect(parse([], { [name]: '' })).toEqual(DEFAULTS);
@@ -154,6 +165,8 @@ describe('environment fallbacks', () => {
       TLS_KEY_FILE: notPem,
       DATABASE_URL: 'postgres://env/users',
       DATABASE_POOL_SIZE: '5',
+      MAX_PAGE_SIZE: '5',
+      MAX_RESPONSE_BYTES: '128KiB',
     };
     const argv = [
       '--address=127.0.0.1:8001',
@@ -168,6 +181,8 @@ describe('environment fallbacks', () => {
       `--tls-key-file=${key}`,
       '--database-url=pglite:memory',
       '--database-pool-size=20',
+      '--max-page-size=7',
+      '--max-response-bytes=1MiB',
     ];
     expect(parse(argv, env)).toEqual({
       address: '127.0.0.1:8001',
@@ -178,6 +193,8 @@ describe('environment fallbacks', () => {
       samplesFile: '/flag/users.json',
       gracePeriodMs: 3000,
       metricsAddress: undefined,
+      maxPageSize: 7,
+      maxResponseBytes: 1_048_576,
       tls: { cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined },
       database: { kind: 'pglite' },
       databasePoolSize: 20,
@@ -218,6 +235,14 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['GRACE_PERIOD', [], { GRACE_PERIOD: '10 seconds' }, 'invalid GRACE_PERIOD "10 seconds": expected a duration such as 10s, 500ms or 2m'],
     ['--metrics-address', ['--metrics-address=9402'], {}, 'invalid --metrics-address "9402": expected host:port, e.g. 0.0.0.0:8000'],
     ['METRICS_ADDRESS', [], { METRICS_ADDRESS: ':9402' }, 'invalid METRICS_ADDRESS ":9402": expected host:port, e.g. 0.0.0.0:8000'],
+    ['--max-page-size 0', ['--max-page-size=0'], {}, 'invalid --max-page-size "0": expected a whole number from 1 to 999999'],
+    ['--max-page-size negative', ['--max-page-size=-5'], {}, 'invalid --max-page-size "-5": expected a whole number from 1 to 999999'],
+    ['--max-page-size huge', ['--max-page-size=1000000'], {}, 'invalid --max-page-size "1000000": expected a whole number from 1 to 999999'],
+    ['MAX_PAGE_SIZE', [], { MAX_PAGE_SIZE: '1e3' }, 'invalid MAX_PAGE_SIZE "1e3": expected a whole number from 1 to 999999'],
+    ['--max-response-bytes too small', ['--max-response-bytes=65535'], {}, 'invalid --max-response-bytes "65535": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
+    ['--max-response-bytes too large', ['--max-response-bytes=1025MiB'], {}, 'invalid --max-response-bytes "1025MiB": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
+    ['--max-response-bytes unit', ['--max-response-bytes=4MB'], {}, 'invalid --max-response-bytes "4MB": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
+    ['MAX_RESPONSE_BYTES', [], { MAX_RESPONSE_BYTES: 'lots' }, 'invalid MAX_RESPONSE_BYTES "lots": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
     ['an unknown flag', ['--port=8000'], {}, 'Unknown argument: port (see --help)'],
     ['a positional argument', ['serve'], {}, 'Unknown argument: serve (see --help)'],
     ['two unknown flags', ['--foo', '--bar'], {}, 'Unknown arguments: foo, bar (see --help)'],

@@ -1,12 +1,14 @@
-import { compareAgeOrderKeys, compareKeys } from '../../src/domain/key-order';
+import { compareKeys } from '../../src/domain/key-order';
 import { foldForSearch } from '../../src/domain/text-folding';
+import { emailKey } from '../../src/domain/email-key';
+import type { Outcome } from '../../src/domain/result';
+import type { User } from '../../src/domain/user';
 import { toUserRecord } from '../../src/domain/user-record';
-import type { AgePosition, UserRecord, UserRepository } from '../../src/repository/user-repository';
+import { UserService, type Page, type PageRequest } from '../../src/domain/user-service';
+import type { UserRecord, UserRepository } from '../../src/repository/user-repository';
+import { insertInBatches } from '../support/bulk-insert';
 import { aUser } from '../support/users';
 
-const byEmailKey = (a: UserRecord, b: UserRecord) => compareKeys(a.emailKey, b.emailKey);
-const byAgeThenEmailKey = (a: UserRecord, b: UserRecord) => compareAgeOrderKeys(ageKey(a), ageKey(b));
-const ageKey = (r: UserRecord): AgePosition => ({ age: r.user.age, emailKey: r.emailKey });
 const usersOf = (records: UserRecord[]) => records.map((r) => r.user);
 
 /**
@@ -185,34 +187,6 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       expect(await repository.searchAge(0, 150, undefined, 0)).toEqual([]);
     });
 
-    test('10,000 users paged 7 at a time come back exactly once each, in order (list, searchName, searchAge)', async () => {
-      const records = Array.from({ length: 10_000 }, (_, i) => {
-        const n = String(i).padStart(5, '0');
-        // Spread over ages and interleaved emails, so that no order is the insertion order.
-        return toUserRecord(aUser({ id: `u${n}`, email: `${n.split('').reverse().join('')}.u@x.io`, firstName: i % 3 === 0 ? 'Zoë' : 'Ann', age: (i * 7) % 151 }));
-      });
-      await insertInBatches(repository, records);
-      const pageAll = async <P>(next: (after: P | undefined) => Promise<UserRecord[]>, position: (r: UserRecord) => P) => {
-        const seen: UserRecord[] = [];
-        let after: P | undefined;
-        for (;;) {
-          const page = await next(after);
-          expect(page.length).toBeLessThanOrEqual(7);
-          if (page.length === 0) return seen;
-          seen.push(...page);
-          after = position(page[page.length - 1]);
-        }
-      };
-      const emailOrder = [...records].sort(byEmailKey);
-      expect(await pageAll((after: string | undefined) => repository.list(after, 7), (r) => r.emailKey)).toEqual(emailOrder);
-      expect(await pageAll((after: string | undefined) => repository.searchName('zoe', after, 7), (r) => r.emailKey)).toEqual(
-        emailOrder.filter((r) => r.user.firstName === 'Zoë'),
-      );
-      expect(await pageAll((after: AgePosition | undefined) => repository.searchAge(20, 90, after, 7), ageKey)).toEqual(
-        [...records].sort(byAgeThenEmailKey).filter((r) => r.user.age >= 20 && r.user.age <= 90),
-      );
-    });
-
     test('keeps a copy: changing the inserted record later changes nothing stored', async () => {
       const record = toUserRecord({ ...alice.user });
       await insertAll(record);
@@ -233,12 +207,88 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
   });
 }
 
-/** Inserts through the repository, a bounded number at a time (a SQL pool serves them in parallel). */
-export async function insertInBatches(repository: UserRepository, records: UserRecord[], batchSize = 50): Promise<void> {
-  for (let i = 0; i < records.length; i += batchSize) {
-    const results = await Promise.all(records.slice(i, i + batchSize).map((record) => repository.insert(record)));
-    const refused = results.findIndex((r) => !r.inserted);
-    if (refused >= 0) throw new Error(`insert of ${records[i + refused].emailKey} refused: ${JSON.stringify(results[refused])}`);
-  }
+/**
+ * Paging as clients see it (page tokens, the domain's orders) over a
+ * repository: run with the same factories as the contract above.
+ */
+export function describePagingContract(name: string, factory: () => Promise<UserRepository> | UserRepository): void {
+  describe(`${name} (paging through UserService)`, () => {
+    // One store of 10,000 users for these tests (a SQL backend takes seconds to fill):
+    // the tests only add users, and each checks the users present throughout.
+    let repository: UserRepository;
+    let service: UserService;
+    beforeAll(async () => {
+      repository = await factory();
+      service = new UserService(repository);
+      await insertInBatches(repository, population);
+    });
+    afterAll(async () => {
+      await expect(repository.close()).resolves.toBeUndefined();
+    });
+
+    // 10,000 users spread over ages and names, with emails whose order is not the insertion order.
+    const population = Array.from({ length: 10_000 }, (_, i) => {
+      const n = String(i).padStart(5, '0');
+      return toUserRecord(aUser({ id: `u${n}`, email: `${reversed(n)}.u@x.io`, firstName: i % 3 === 0 ? 'Zoë' : 'Ann', age: (i * 7) % 151 }));
+    });
+    const QUERIES: Array<{ what: string; fetch: (s: UserService, page: PageRequest) => Promise<Outcome<Page>>; keep: (u: User) => boolean; byAge: boolean }> = [
+      { what: 'List', fetch: (s, page) => s.list(page), keep: () => true, byAge: false },
+      { what: 'SearchName', fetch: (s, page) => s.searchName('ZOE', page), keep: (u) => u.firstName === 'Zoë', byAge: false },
+      { what: 'SearchAge', fetch: (s, page) => s.searchAge({ from: 20, toIncluded: 90 }, page), keep: (u) => u.age >= 20 && u.age <= 90, byAge: true },
+    ];
+    const orderOf = (byAge: boolean) => (a: User, b: User) => (byAge ? a.age - b.age : 0) || compareKeys(emailKey(a.email), emailKey(b.email));
+    const preexisting = (keep: (u: User) => boolean, byAge: boolean) => population.map((r) => r.user).filter(keep).sort(orderOf(byAge));
+
+    async function pageThrough(fetch: (page: PageRequest) => Promise<Outcome<Page>>): Promise<User[]> {
+      const users: User[] = [];
+      let token = '';
+      do {
+        const outcome = await fetch({ size: 7, token });
+        if (!outcome.ok) throw new Error(`page after ${users.length} users: ${outcome.message}`);
+        expect(outcome.value.users.length).toBeLessThanOrEqual(7);
+        users.push(...outcome.value.users);
+        token = outcome.value.nextPageToken;
+      } while (token !== '');
+      return users;
+    }
+
+    test('a page token of another query, or garbled, is INVALID_QUERY "invalid page token"; the same query pages on at any page size', async () => {
+      const first = await service.list({ size: 7, token: '' });
+      const listToken = first.ok ? first.value.nextPageToken : '';
+      expect(listToken).not.toBe('');
+      const invalidToken = { ok: false, kind: 'invalid', message: 'invalid page token' };
+      expect(await service.searchName('ann', { size: 7, token: listToken })).toEqual(invalidToken);
+      expect(await service.searchAge({ from: 0, toIncluded: 150 }, { size: 7, token: listToken })).toEqual(invalidToken);
+      expect(await service.list({ size: 7, token: listToken.slice(1) })).toEqual(invalidToken);
+      expect(await service.list({ size: 7, token: 'x' })).toEqual(invalidToken);
+      const second = await service.list({ size: 3, token: listToken });
+      expect(second.ok && second.value.users).toEqual(preexisting(() => true, false).slice(7, 10));
+    });
+
+    // One paging per query, 7 at a time, with creates running all along: it checks quiet paging too
+    // (the users present throughout, exactly once, in order, nothing else) and keeps a SQL run short.
+    test.each(QUERIES)('$what: 10,000 users paged 7 at a time while other clients create users: each user present throughout comes back exactly once, in order', async ({ what, fetch, keep, byAge }) => {
+      // Creates land before and after the paging's position all along.
+      const creators = [0, 1, 2].map(async (client) => {
+        for (let i = 0; i < 200; i++) {
+          const n = `${client}${String(i).padStart(4, '0')}`;
+          const outcome = await service.create(aUser({ email: `${reversed(n)}.${what.toLowerCase()}@x.io`, firstName: 'Zoë', age: (i * 13) % 151 }));
+          expect(outcome.ok).toBe(true);
+        }
+      });
+      const [paged] = await Promise.all([pageThrough((page) => fetch(service, page)), ...creators]);
+      // In order with no user twice: each user sorts strictly after the one before.
+      const order = orderOf(byAge);
+      expect(paged.findIndex((user, i) => i > 0 && order(paged[i - 1], user) >= 0)).toBe(-1);
+      // Every user present throughout, exactly once; only users of the query; some created meanwhile too.
+      expect(paged.filter((u) => u.email.endsWith('.u@x.io'))).toEqual(preexisting(keep, byAge));
+      expect(paged.filter((u) => !keep(u))).toEqual([]);
+      expect(preexisting(keep, byAge).length).toBeGreaterThan(3000);
+      expect(paged.filter((u) => u.email.endsWith(`.${what.toLowerCase()}@x.io`)).length).toBeGreaterThan(0);
+    });
+  });
 }
 
+function reversed(text: string): string {
+  return [...text].reverse().join('');
+}

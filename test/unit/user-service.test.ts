@@ -1,3 +1,4 @@
+import { FIRST_PAGE, pageUsers } from '../support/pages';
 import { LIMITS } from '../../src/domain/limits';
 import type { User } from '../../src/domain/user';
 import { UserService } from '../../src/domain/user-service';
@@ -216,19 +217,19 @@ describe('getByEmail', () => {
 
 describe('list', () => {
   test('is empty without users', async () => {
-    expect(await service.list()).toEqual({ ok: true, value: [] });
+    expect(pageUsers(await service.list(FIRST_PAGE))).toEqual([]);
   });
 
   test('sorts by email ascending, ignoring case', async () => {
     for (const email of ['carol@x.io', 'Bob@x.io', 'alice@x.io', 'Dave@x.io', 'bea@x.io']) await mustCreate(aUser({ email }));
-    const outcome = await service.list();
-    expect(outcome.ok && emailsOf(outcome.value)).toEqual(['alice@x.io', 'bea@x.io', 'Bob@x.io', 'carol@x.io', 'Dave@x.io']);
+    const outcome = pageUsers(await service.list(FIRST_PAGE));
+    expect(Array.isArray(outcome) && emailsOf(outcome)).toEqual(['alice@x.io', 'bea@x.io', 'Bob@x.io', 'carol@x.io', 'Dave@x.io']);
   });
 
   test('uses code-unit order, not the locale: digits and dots before letters', async () => {
     for (const email of ['b@x.io', 'a.b@x.io', 'a1@x.io', 'ab@x.io', 'a@x.io']) await mustCreate(aUser({ email }));
-    const outcome = await service.list();
-    expect(outcome.ok && emailsOf(outcome.value)).toEqual(['a.b@x.io', 'a1@x.io', 'a@x.io', 'ab@x.io', 'b@x.io']);
+    const outcome = pageUsers(await service.list(FIRST_PAGE));
+    expect(Array.isArray(outcome) && emailsOf(outcome)).toEqual(['a.b@x.io', 'a1@x.io', 'a@x.io', 'ab@x.io', 'b@x.io']);
   });
 });
 
@@ -242,8 +243,8 @@ describe('searchName', () => {
   });
 
   const search = async (query: string) => {
-    const outcome = await service.searchName(query);
-    return outcome.ok ? emailsOf(outcome.value) : outcome;
+    const outcome = pageUsers(await service.searchName(query, FIRST_PAGE));
+    return Array.isArray(outcome) ? emailsOf(outcome) : outcome;
   };
 
   test.each([
@@ -283,16 +284,16 @@ describe('searchName', () => {
   });
 
   test.each(['', '   ', '\t'])('an empty query %j is invalid', async (query) => {
-    expect(await service.searchName(query)).toEqual({ ok: false, kind: 'invalid', message: 'name query cannot be empty' });
+    expect(await service.searchName(query, FIRST_PAGE)).toEqual({ ok: false, kind: 'invalid', message: 'name query cannot be empty' });
   });
 
   test('a query over the limit is invalid; at the limit it is accepted', async () => {
-    expect(await service.searchName('a'.repeat(LIMITS.nameQueryLength + 1))).toEqual({
+    expect(await service.searchName('a'.repeat(LIMITS.nameQueryLength + 1), FIRST_PAGE)).toEqual({
       ok: false,
       kind: 'invalid',
       message: `name query must be at most ${LIMITS.nameQueryLength} characters`,
     });
-    expect(await service.searchName('é'.repeat(LIMITS.nameQueryLength))).toEqual({ ok: true, value: [] });
+    expect(pageUsers(await service.searchName('é'.repeat(LIMITS.nameQueryLength), FIRST_PAGE))).toEqual([]);
   });
 });
 
@@ -303,8 +304,8 @@ describe('searchAge', () => {
   });
 
   const search = async (from: number, toIncluded: number) => {
-    const outcome = await service.searchAge({ from, toIncluded });
-    return outcome.ok ? outcome.value.map((u) => `${u.age} ${u.email}`) : outcome;
+    const outcome = pageUsers(await service.searchAge({ from, toIncluded }, FIRST_PAGE));
+    return Array.isArray(outcome) ? outcome.map((u) => `${u.age} ${u.email}`) : outcome;
   };
 
   test('includes both bounds, sorted by age then email', async () => {
@@ -325,11 +326,11 @@ describe('searchAge', () => {
   });
 
   test('a missing range is invalid', async () => {
-    expect(await service.searchAge(undefined)).toEqual({ ok: false, kind: 'invalid', message: 'ageRange is required' });
+    expect(await service.searchAge(undefined, FIRST_PAGE)).toEqual({ ok: false, kind: 'invalid', message: 'ageRange is required' });
   });
 
   test('from greater than to_included is invalid, naming both', async () => {
-    expect(await service.searchAge({ from: 50, toIncluded: 40 })).toEqual({
+    expect(await service.searchAge({ from: 50, toIncluded: 40 }, FIRST_PAGE)).toEqual({
       ok: false,
       kind: 'invalid',
       message: 'ageRange.from (50) must not be greater than ageRange.to_included (40)',

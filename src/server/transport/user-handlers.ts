@@ -1,11 +1,10 @@
-import type { SearchResp, UserServiceImplementation } from '../../../gen/user/user';
-import type { Outcome } from '../../domain/result';
-import type { User } from '../../domain/user';
+import type { UserServiceImplementation } from '../../../gen/user/user';
 import type { UserService } from '../../domain/user-service';
+import { pagedResponse, type PagingLimits } from './paged-response';
 import { SUCCESS_STATUS, failureStatus, fromWireUser, toWireUser } from './user-mapping';
 
 /** gRPC handlers of user.UserService: map requests to domain calls and outcomes to responses. */
-export function userHandlers(service: UserService): UserServiceImplementation {
+export function userHandlers(service: UserService, paging: PagingLimits): UserServiceImplementation {
   return {
     async create(request) {
       const outcome = await service.create(request.user && fromWireUser(request.user));
@@ -19,20 +18,14 @@ export function userHandlers(service: UserService): UserServiceImplementation {
         ? { status: SUCCESS_STATUS, user: toWireUser(outcome.value) }
         : { status: failureStatus(outcome), user: undefined };
     },
-    async list() {
-      return searchResponse(await service.list());
+    async list(request) {
+      return pagedResponse(request, paging, (page) => service.list(page));
     },
     async searchName(request) {
-      return searchResponse(await service.searchName(request.query));
+      return pagedResponse(request, paging, (page) => service.searchName(request.query, page));
     },
     async searchAge(request) {
-      return searchResponse(await service.searchAge(request.ageRange));
+      return pagedResponse(request, paging, (page) => service.searchAge(request.ageRange, page));
     },
   };
-}
-
-function searchResponse(outcome: Outcome<User[]>): SearchResp {
-  return outcome.ok
-    ? { status: SUCCESS_STATUS, users: outcome.value.map(toWireUser), nextPageToken: '' }
-    : { status: failureStatus(outcome), users: [], nextPageToken: '' };
 }

@@ -26,12 +26,14 @@ RUN node scripts/build.js
 COPY docker/entrypoint.js /out/app/entrypoint.js
 # dist/node_modules holds PGlite's runtime (its WASM and data files; see scripts/build.js),
 # loaded from beside the bundles for pglite: storage. The SQL migrations are inside the bundle.
+# users-cli is several files (it loads each part when a command needs it): they stay side by side.
 RUN mkdir -p /out/bin \
  && cp -R dist/node_modules /out/app/node_modules \
  && for program in users-server users-cli; do \
       sed '1s|^#!.*|#!/nodejs/bin/node|' "dist/$program.js" >"/out/app/$program.js" \
       && ln -s "/app/$program.js" "/out/bin/$program"; \
     done \
+ && cp dist/users-cli-*.js /out/app/ \
  && chmod 0555 /out/app/*.js
 
 FROM gcr.io/distroless/nodejs22-debian12:nonroot

@@ -115,6 +115,10 @@ run: build ## build and start the server with the sample users on port 8000
 bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server with ghz (see bench/README.md)
 	bash bench/run.sh
 
+.PHONY: bench-cli
+bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench)
+	env -u NODE_EXTRA_CA_CERTS node bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}
+
 .PHONY: clean
 clean: ## remove build outputs and tools
 	rm -rf dist .tools

@@ -17,6 +17,9 @@ unset NODE_EXTRA_CA_CERTS
 echo "== start-up (spawn to listening, 10 runs) and idle memory"
 node bench/startup.js 10
 
+# users-cli --version, get and list beside `node -e 0`, interleaved (target: get <= 2.5x).
+node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"
+
 log=$(mktemp)
 node dist/users-server.js --address=127.0.0.1:0 --metrics-address= --log-level=warn --logfmt=json >"$log" 2>&1 &
 server=$!

@@ -35,9 +35,17 @@ const requireResolvedYargs = {
   },
 };
 
-const entryPoints = {
-  'users-server': 'src/server/main.ts',
-  'users-cli': 'src/cli/main.ts',
+// The CLI is three files, so that each command loads only what it needs:
+// users-cli.js turns the compile cache on and loads users-cli-main.js
+// (arguments, help, completion, settings), which loads users-cli-remote.js
+// (gRPC, TLS, the generated stubs) only for the commands that call the server.
+// users-cli-yaml.js holds the YAML library, loaded for a config file or -o yaml.
+const cliApart = {
+  name: 'cli-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/remote$/ }, () => ({ path: './users-cli-remote.js', external: true }));
+    build.onResolve({ filter: /^\.\/yaml$/ }, () => ({ path: './users-cli-yaml.js', external: true }));
+  },
 };
 
 // What PGlite needs at run time (its CommonJS build, pg_trgm, the WASM and data files), not its 27 MB package.
@@ -54,8 +62,17 @@ function copyPglite() {
   }
 }
 
+const bundles = [
+  { name: 'users-server', entry: 'src/server/main.ts', executable: true },
+  { name: 'users-cli', entry: 'src/cli/bin.ts', executable: true },
+  { name: 'users-cli-main', entry: 'src/cli/main.ts', plugins: [cliApart] },
+  // grpc-js loads @grpc/proto-loader (and protobufjs) only to serve channelz, which a client never does.
+  { name: 'users-cli-remote', entry: 'src/cli/remote.ts', plugins: [cliApart], external: ['@grpc/proto-loader'] },
+  { name: 'users-cli-yaml', entry: 'src/cli/yaml.ts' },
+];
+
 Promise.all(
-  Object.entries(entryPoints).map(([name, entry]) =>
+  bundles.map(({ name, entry, executable, plugins = [], external = [] }) =>
     esbuild.build({
       entryPoints: [entry],
       outfile: `dist/${name}.js`,
@@ -67,24 +84,24 @@ Promise.all(
       keepNames: true,
       sourcemap: false,
       legalComments: 'none',
-      banner: { js: '#!/usr/bin/env node' },
+      banner: executable ? { js: '#!/usr/bin/env node' } : undefined,
       define: {
         __USERS_GRPC_VERSION__: JSON.stringify(info.version),
         __USERS_GRPC_COMMIT__: JSON.stringify(info.commit),
         __USERS_GRPC_DATE__: JSON.stringify(info.date),
       },
-      plugins: [requireResolvedYargs],
+      plugins: [requireResolvedYargs, ...plugins],
       // The database migrations (src/repository/sql/migrations/*.sql) are embedded as text.
       loader: { '.sql': 'text' },
       // pg-native is pg's optional libpq binding, never used here.
-      external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*'],
+      external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*', ...external],
       logLevel: 'warning',
     }),
   ),
 ).then(
   () => {
     copyPglite();
-    console.log(`built dist/users-server.js and dist/users-cli.js (${info.version}, ${info.commit}, ${info.date})`);
+    console.log(`built ${bundles.map(({ name }) => `dist/${name}.js`).join(', ')} (${info.version}, ${info.commit}, ${info.date})`);
   },
   () => process.exit(1),
 );

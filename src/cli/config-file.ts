@@ -4,6 +4,7 @@ import { ConfigError } from '../shared/config-error';
 import { fileErrorReason } from '../shared/file-error-reason';
 import { quote } from '../shared/quote';
 import { didYouMean } from './did-you-mean';
+import { loadYaml } from './load-yaml';
 
 // users-cli's YAML config file, read as the Go users-cli (viper) reads it:
 // ~/.users-cli.yaml, else ~/.users-cli.yml; keys are case-insensitive.
@@ -50,7 +51,7 @@ function readText(file: string, missingIsFine = false): string | undefined {
 
 async function parseConfigFile(file: string, text: string | undefined): Promise<ConfigFile['values']> {
   // The YAML parser is the largest module users-cli loads: only when there is a file.
-  const { parse } = await import('yaml');
+  const { parse } = loadYaml();
   let document: unknown;
   try {
     document = parse(text ?? '');

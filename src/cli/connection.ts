@@ -1,6 +1,6 @@
 import { ChannelCredentials, createChannel, createClientFactory, type Channel, type ChannelOptions } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
-import { HealthDefinition, type HealthClient } from '../../gen/grpc/health/v1/health';
+import { HealthDefinition, healthCheckResponse_ServingStatusToJSON } from '../../gen/grpc/health/v1/health';
 import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
 import { callErrorMiddleware, userStatusMiddleware } from './call-middleware';
 import type { ConnectionConfig, TlsConfig } from './settings';
@@ -11,7 +11,8 @@ import type { ConnectionConfig, TlsConfig } from './settings';
 /** The clients users-cli calls, over one channel. Calls throw CliError only. */
 export interface Connection {
   users: UserServiceClient;
-  health: HealthClient;
+  /** grpc.health.v1 Check: the status name (`SERVING`, `NOT_SERVING`, ...). */
+  checkHealth(service: string): Promise<string>;
   close(): void;
 }
 
@@ -21,9 +22,10 @@ export function openConnection(config: ConnectionConfig): Connection {
   // The last one added runs first: call errors are mapped outside the deadline's abort.
   const clients = createClientFactory().use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));
   const callOptions = { '*': { deadline: config.timeoutMs } };
+  const health = clients.create(HealthDefinition, channel, callOptions);
   return {
     users: clients.create(UserServiceDefinition, channel, callOptions),
-    health: clients.create(HealthDefinition, channel, callOptions),
+    checkHealth: async (service) => healthCheckResponse_ServingStatusToJSON((await health.check({ service })).status),
     close: () => channel.close(),
   };
 }

@@ -1,10 +1,7 @@
-import module from 'node:module';
 import { homedir } from 'node:os';
 import { runCli } from './program';
 
-// Node 22.1+ keeps compiled code on disk between runs; Node 20 has no such
-// cache (module.enableCompileCache is undefined there), so this is a no-op.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// Loaded by dist/users-cli.js (bin.ts), which turns the compile cache on first.
 
 // grpc-js sets the TLS server name (SNI) to the target host even when it is an
 // IP address, which makes Node print DEP0123 on stderr: harmless, and it would

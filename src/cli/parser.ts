@@ -9,6 +9,12 @@ import { CONNECTION_OPTIONS, GLOBAL_OPTIONS, OUTPUT_OPTIONS, type CliOption } fr
 // The yargs program: it tokenises, checks choices and flag relations, and
 // writes the help; commands validate values into typed input.
 
+/**
+ * Thrown by a command's yargs handler once the command is chosen: yargs then
+ * stops, instead of laying out the command's help text to keep for later
+ * (its cacheHelpMessage), a good part of its time for a command that runs.
+ */
+export const SELECTED = new Error('command selected');
 export type Selection = { command: CliCommand; args: RawArgs } | { help: string[] };
 
 const ROOT_DESCRIPTION = 'A client for users-server, the gRPC user directory (user.UserService).';
@@ -58,7 +64,10 @@ export function buildParser(commands: readonly CliCommand[], argv: readonly stri
       command.positionals ? `${command.name} ${command.positionals}` : command.name,
       command.describe,
       (y) => describeCommand(y, command),
-      (args) => select({ command, args }),
+      (args) => {
+        select({ command, args });
+        throw SELECTED;
+      },
     );
   }
   parser.command(

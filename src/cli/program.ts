@@ -1,15 +1,15 @@
-import { ConfigError } from '../shared/config-error';
-import type { RawArgs } from './args';
-import { CliError, StatusError } from './cli-error';
+import { flagOn, type RawArgs } from './args';
 import type { CliCommand, CommandContext } from './command';
 import { COMMANDS } from './commands';
 import { complete } from './completion';
+import { loadYaml } from './load-yaml';
 import type { Connection } from './connection';
-import { Output, type TextSink, type YamlStringify } from './output';
-import { buildParser, type Selection } from './parser';
-import { resolveLocalOutput, resolveSettings, type CliEnvironment, type ConnectionConfig, type OutputConfig } from './settings';
+import { Output, type TextSink } from './output';
+import { buildParser, SELECTED, type Selection } from './parser';
+import { EXIT, reportError } from './report-error';
+import { resolveLocalOutput, resolveSettings, type CliEnvironment, type ConnectionConfig } from './settings';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export { EXIT } from './report-error';
 
 /** Everything users-cli touches outside itself, so that tests can run it in-process. */
 export interface CliIo extends CliEnvironment {
@@ -42,7 +42,7 @@ export async function runCli(io: CliIo): Promise<number> {
       yargsOutput = output;
     });
   } catch (error) {
-    return reportError(io, error, argv.includes('-v') || argv.includes('--verbose'));
+    if (error !== SELECTED) return reportError(io.stderr, error, argv.includes('-v') || argv.includes('--verbose'));
   }
   const selection = selected as Selection | undefined;
   if (selection && 'help' in selection) return runCli({ ...io, argv: [...selection.help, '--help'] });
@@ -56,35 +56,27 @@ export async function runCli(io: CliIo): Promise<number> {
 
 async function runCommand(io: CliIo, argv: string[], command: CliCommand, args: RawArgs): Promise<number> {
   const context: CommandContext = { argv, env: io.env, stderr: io.stderr, readStdin: io.readStdin ?? (() => Promise.resolve('')) };
-  let outputConfig: OutputConfig | undefined;
+  let verbose = flagOn(args, 'verbose') === true;
   try {
     if (command.kind === 'local') {
-      outputConfig = resolveLocalOutput(args, io);
+      const outputConfig = resolveLocalOutput(args, io);
       const input = await command.input(args, context);
-      return command.run(new Output(outputConfig, io.stdout, await yamlFor(outputConfig)), input, context) ?? EXIT.ok;
+      const yaml = outputConfig.format === 'yaml' ? loadYaml().stringify : undefined;
+      return command.run(new Output(outputConfig, io.stdout, yaml), input, context) ?? EXIT.ok;
     }
     const input = await command.input(args, context);
     const settings = await resolveSettings(args, io);
-    outputConfig = settings.output;
-    if (outputConfig.verbose) for (const line of settings.debug) io.stderr.write(`users-cli: debug: ${line}\n`);
-    const output = new Output(outputConfig, io.stdout, await yamlFor(outputConfig));
-    // gRPC and TLS code loads here, for the commands that call the server only.
-    const connect = io.connect ?? (await import('./connection')).openConnection;
-    const connection = connect(settings.connection);
-    try {
-      return (await command.run(connection, output, input, context)) ?? EXIT.ok;
-    } catch (error) {
-      throw error instanceof StatusError && command.fieldFlags ? error.withFieldNames(command.fieldFlags) : error;
-    } finally {
-      connection.close();
-    }
+    verbose = settings.output.verbose;
+    if (verbose) for (const line of settings.debug) io.stderr.write(`users-cli: debug: ${line}\n`);
+    // gRPC and TLS code loads here, for the commands that call the server only
+    // (dist/users-cli-remote.js). require, not import(): the bundles run as
+    // CommonJS, compiled through the compile cache (compile-cache.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runRemote } = require('./remote') as typeof import('./remote');
+    return await runRemote(io, command.name, input, settings, context);
   } catch (error) {
-    return reportError(io, error, outputConfig?.verbose ?? args.verbose === true);
+    return reportError(io.stderr, error, verbose);
   }
-}
-
-async function yamlFor(config: OutputConfig): Promise<YamlStringify | undefined> {
-  return config.format === 'yaml' ? (await import('yaml')).stringify : undefined;
 }
 
 /**
@@ -101,21 +93,4 @@ function normaliseArgv(argv: string[]): string[] {
     else words.push(word);
   }
   return words;
-}
-
-/** One line on stderr; the debug detail (gRPC codes, stacks) only with -v. */
-function reportError(io: CliIo, error: unknown, verbose: boolean): number {
-  if (error instanceof ConfigError) {
-    io.stderr.write(`users-cli: ${error.message}\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof CliError) {
-    io.stderr.write(`users-cli: ${error.message}\n`);
-    if (verbose) for (const line of error.debug) io.stderr.write(`users-cli: debug: ${line}\n`);
-    return EXIT.failure;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`users-cli: unexpected error: ${message.split('\n')[0]}\n`);
-  if (verbose && error instanceof Error && error.stack) io.stderr.write(`users-cli: debug: ${error.stack}\n`);
-  return EXIT.failure;
 }

@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
+import { runCli, startServerProcess, type ServerProcess } from '../support/processes';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+// What each users-cli command loads, and the compile cache that keeps
+// start-up short (timings are bench/cli-startup.js's job, not a test's).
+
+let dir: TempDir;
+let server: ServerProcess;
+beforeAll(async () => {
+  requireCliBundle();
+  requireServerBundle();
+  dir = makeTempDir('users-cli-startup-');
+  // Run inside users-cli: at exit, which files and Node modules it loaded.
+  dir.write(
+    'record-loads.js',
+    `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADS_FILE, JSON.stringify({
+      files: Object.keys(require.cache).map((file) => require('node:path').basename(file)),
+      builtins: process.moduleLoadList.filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice(13)),
+    })));\n`,
+  );
+  server = await startServerProcess();
+});
+afterAll(async () => {
+  await server.stop();
+  dir.cleanup();
+});
+
+let runs = 0;
+/** Runs dist/users-cli.js with an empty home; returns what it loaded. */
+async function loads(args: string[]): Promise<{ files: string[]; builtins: string[] }> {
+  const file = path.join(dir.path, `loads-${(runs += 1)}.json`);
+  const result = await runCli(args, { env: { HOME: dir.path, LOADS_FILE: file, NODE_OPTIONS: `--require ${path.join(dir.path, 'record-loads.js')}` } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+describe('each command loads only what it needs', () => {
+  test.each([[['--version']], [['version', '-o', 'json']], [['--help']], [['help', 'get']], [['completion', 'bash']], [['__complete', 'bash', 'li']]])(
+    '%j: no gRPC, TLS or HTTP/2 code, no YAML',
+    async (args) => {
+      const loaded = await loads(args);
+      expect(loaded.files.filter((file) => file.startsWith('users-cli'))).toEqual(['users-cli.js', 'users-cli-main.js']);
+      expect(loaded.builtins).not.toEqual(expect.arrayContaining(['http2']));
+      expect(loaded.builtins).not.toEqual(expect.arrayContaining(['tls']));
+    },
+  );
+
+  test('a call loads the gRPC part; YAML only for -o yaml or a config file', async () => {
+    const get = await loads(['get', 'mael.valadier@example.com', `--address=${server.address}`]);
+    expect(get.files.filter((file) => file.startsWith('users-cli'))).toEqual(['users-cli.js', 'users-cli-main.js', 'users-cli-remote.js']);
+    expect(get.builtins).toEqual(expect.arrayContaining(['http2', 'tls']));
+    const yaml = await loads(['get', 'mael.valadier@example.com', '-o', 'yaml', `--address=${server.address}`]);
+    expect(yaml.files.filter((file) => file.startsWith('users-cli')).sort()).toEqual(['users-cli-main.js', 'users-cli-remote.js', 'users-cli-yaml.js', 'users-cli.js']);
+    writeFileSync(path.join(dir.path, '.users-cli.yml'), `address: ${server.address}\n`);
+    try {
+      const configured = await loads(['health']);
+      expect(configured.files.filter((file) => file.startsWith('users-cli')).sort()).toEqual(['users-cli-main.js', 'users-cli-remote.js', 'users-cli-yaml.js', 'users-cli.js']);
+    } finally {
+      rmSync(path.join(dir.path, '.users-cli.yml'));
+    }
+  });
+});
+
+describe('compile cache', () => {
+  const cacheDir = (home: string) => path.join(home, '.cache', 'users-cli', 'compile-cache');
+  const isCompileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+  test('the first run writes it, later runs use it; output is the same', async () => {
+    const home = makeTempDir('users-cli-cache-home-');
+    try {
+      const first = await runCli(['--version'], { env: { HOME: home.path } });
+      const files = readdirSync(cacheDir(home.path));
+      if (isCompileCache) {
+        expect(files.length).toBeGreaterThan(0);
+      } else {
+        expect(files).toEqual([expect.stringMatching(/^users-cli-main@\d+-\d+-.+\.bin$/)]);
+      }
+      expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
+      expect(readdirSync(cacheDir(home.path))).toEqual(files);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test('a damaged cache is ignored and written again', async () => {
+    const home = makeTempDir('users-cli-cache-home-');
+    try {
+      const first = await runCli(['--version'], { env: { HOME: home.path } });
+      for (const file of readdirSync(cacheDir(home.path))) writeFileSync(path.join(cacheDir(home.path), file), 'garbage');
+      expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
+      if (!isCompileCache) {
+        const [file] = readdirSync(cacheDir(home.path));
+        expect(readFileSync(path.join(cacheDir(home.path), file)).length).toBeGreaterThan(1000);
+      }
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test('XDG_CACHE_HOME is honoured; NODE_DISABLE_COMPILE_CACHE turns it off', async () => {
+    const home = makeTempDir('users-cli-cache-home-');
+    try {
+      await runCli(['--version'], { env: { HOME: home.path, XDG_CACHE_HOME: path.join(home.path, 'xdg') } });
+      expect(readdirSync(path.join(home.path, 'xdg', 'users-cli', 'compile-cache')).length).toBeGreaterThan(0);
+      await runCli(['--version'], { env: { HOME: home.path, NODE_DISABLE_COMPILE_CACHE: '1' } });
+      expect(existsSync(cacheDir(home.path))).toBe(false);
+    } finally {
+      home.cleanup();
+    }
+  });
+});

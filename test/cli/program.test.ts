@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { runCli } from '../../src/cli/program';
 import { runCliInProcess } from '../support/cli-in-process';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
@@ -164,6 +165,35 @@ describe('health', () => {
       stdout: '',
       stderr: `users-cli: ${address} does not implement user.UserService/List: is it users-server?\n`,
     });
+  });
+});
+
+describe('a user.Status other than SUCCESS, checked once for every command', () => {
+  let server: Server;
+  let address: string;
+  beforeAll(async () => {
+    server = createServer();
+    const failed = (code: Status_StatusCode, msg = '') => ({ status: { code, msg }, users: [], nextPageToken: '' });
+    server.add(UserServiceDefinition, {
+      list: async () => failed(Status_StatusCode.NO_IMPL_YET),
+      searchName: async () => failed(Status_StatusCode.FAILED, 'unused'),
+      searchAge: async () => failed(Status_StatusCode.INVALID_QUERY, 'ageRange.to_included is too large'),
+      getByEmail: async () => ({ status: { code: Status_StatusCode.FAILED, msg: 'boom' }, user: undefined }),
+      create: async () => ({ status: undefined, user: undefined }),
+    });
+    address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
+  });
+  afterAll(() => server.shutdown());
+
+  test.each([
+    [['list'], 'the server answered NO_IMPL_YET', 'NO_IMPL_YET'],
+    [['search', '--agefrom=1', '--ageto=2'], '--ageto is too large', 'INVALID_QUERY'],
+    [['get', 'a@x.io'], 'boom', 'FAILED'],
+    [['create', '--email=a@x.io'], 'the server answered FAILED', 'FAILED'],
+  ])('%j', async (argv, message, code) => {
+    expect(await runCliInProcess([...argv, `--address=${address}`])).toEqual({ code: 1, stdout: '', stderr: `users-cli: ${message}\n` });
+    const verbose = await runCliInProcess([...argv, '-v', `--address=${address}`]);
+    expect(verbose.stderr.split('\n').slice(-2)).toEqual([`users-cli: debug: status code: ${code}`, '']);
   });
 });
 

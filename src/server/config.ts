@@ -56,6 +56,33 @@ export const SERVER_SETTINGS = {
     describe: "load sample users from this JSON file (the Go users-grpc format) instead of the 32 built-in ones",
   },
   gracePeriodMs: { flag: 'grace-period', env: 'GRACE_PERIOD', default: '10s', parse: duration, describe: 'time in-flight calls get to finish on SIGTERM, e.g. 10s, 500ms' },
+  drainDelayMs: {
+    flag: 'drain-delay',
+    env: 'DRAIN_DELAY',
+    default: '0s',
+    parse: duration,
+    describe: 'on SIGTERM, time to keep accepting and serving (health already NOT_SERVING) before the graceful shutdown, while load balancers stop routing here; about 5s on Kubernetes',
+  },
+  maxConnectionAgeMs: {
+    flag: 'max-connection-age',
+    env: 'MAX_CONNECTION_AGE',
+    default: '5m',
+    parse: duration,
+    describe: 'close each client connection gracefully after this long, so clients re-resolve and spread over new replicas; 0 never',
+  },
+  maxConnectionAgeGraceMs: {
+    flag: 'max-connection-age-grace',
+    env: 'MAX_CONNECTION_AGE_GRACE',
+    default: '30s',
+    parse: duration,
+    describe: 'time calls in flight on a connection closed for its age get to finish',
+  },
+  healthAddress: {
+    flag: 'health-address',
+    env: 'HEALTH_ADDRESS',
+    parse: (raw: string, source: string) => (raw === '' ? undefined : hostPort(raw, source)),
+    describe: 'host:port of a plaintext listener serving grpc.health.v1 only (for kubelet probes when the main port is TLS); empty: none',
+  },
   metricsAddress: {
     flag: 'metrics-address',
     env: 'METRICS_ADDRESS',
@@ -94,6 +121,8 @@ export interface TlsFiles {
   key: Buffer;
   /** With a client CA, clients must present a certificate it signed (mTLS). */
   clientCa?: Buffer;
+  /** Where they were read from: the server watches these files and reloads them. */
+  paths: { cert: string; key: string; clientCa?: string };
 }
 
 type SettingsValues = SettingValues<typeof SERVER_SETTINGS>;
@@ -146,6 +175,7 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
       cert: readPemFile(tlsCertFile, sources.tlsCertFile!),
       key: readPemFile(tlsKeyFile, sources.tlsKeyFile!),
       clientCa: tlsClientCaFile === undefined ? undefined : readPemFile(tlsClientCaFile, sources.tlsClientCaFile!),
+      paths: { cert: tlsCertFile, key: tlsKeyFile, clientCa: tlsClientCaFile },
     };
   }
   if (config.database?.kind === 'postgres') {

@@ -2,10 +2,38 @@
 // grpc-js that nice-grpc depends on: we deliberately declare no grpc-js of our
 // own, since a second copy's credentials are rejected by nice-grpc's server.
 import { ServerCredentials } from '@grpc/grpc-js';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { TlsFiles } from './config';
 
-/** Plaintext, TLS, or mTLS when a client CA is given (clients must then present a certificate it signed). */
+/**
+ * TLS server credentials whose certificate, key and client CA can be replaced
+ * while serving. grpc-js hands every update to its listeners (setSecureContext):
+ * new handshakes get the new certificate, open connections carry on.
+ */
+export class ReloadableServerCredentials extends ServerCredentials {
+  constructor(options: SecureContextOptions, requireClientCertificate: boolean) {
+    // As ServerCredentials.createSsl: with a client CA, clients must present a certificate it signed.
+    super({ requestCert: requireClientCertificate, rejectUnauthorized: requireClientCertificate }, options);
+  }
+
+  /** Throws, keeping the current ones, when the new files make no TLS context (e.g. a key of another certificate). */
+  replace(options: SecureContextOptions): void {
+    // grpc-js would stop accepting connections on a context that fails: try it first.
+    createSecureContext(options);
+    this.updateSecureContextOptions(options);
+  }
+
+  _equals(other: ServerCredentials): boolean {
+    return this === other;
+  }
+}
+
+export function secureContextOptions(tls: Pick<TlsFiles, 'cert' | 'key' | 'clientCa'>): SecureContextOptions {
+  return { cert: tls.cert, key: tls.key, ...(tls.clientCa && { ca: tls.clientCa }) };
+}
+
+/** Plaintext, or TLS (mTLS when a client CA is given) that can be reloaded. */
 export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials {
   if (!tls) return ServerCredentials.createInsecure();
-  return ServerCredentials.createSsl(tls.clientCa ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.clientCa !== undefined);
+  return new ReloadableServerCredentials(secureContextOptions(tls), tls.clientCa !== undefined);
 }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
     }
     signalled = true;
-    logger.info('shutting down gracefully', { signal, grace_period_ms: config.gracePeriodMs });
+    logger.info('shutting down gracefully', { signal, ...(config.drainDelayMs > 0 && { drain_delay_ms: config.drainDelayMs }), grace_period_ms: config.gracePeriodMs });
     server.shutdown().then(
       () => {
         logger.info('users-server stopped');
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     port: server.port,
     tls: config.tls ? (config.tls.clientCa ? 'mtls' : 'tls') : 'off',
     metrics: config.metricsAddress ? boundAddress(config.metricsAddress, server.metricsPort!) : 'off',
+    // Only when asked for: most runs have no separate health listener.
+    ...(config.healthAddress && { health: boundAddress(config.healthAddress, server.healthPort!) }),
     version: buildInfo.version,
     commit: buildInfo.commit,
   });

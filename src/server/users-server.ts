@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createServer } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl } from 'nice-grpc-server-health';
 import { UserServiceDefinition } from '../../gen/user/user';
@@ -10,10 +11,13 @@ import { loadSampleUsers } from '../samples/load-sample-users';
 import { readSampleUsersFile } from '../samples/sample-users-file';
 import type { Logger } from '../shared/logger';
 import type { ServerConfig } from './config';
-import { serverCredentials } from './credentials';
+import { serverChannelOptions } from './channel-options';
+import { ReloadableServerCredentials, serverCredentials } from './credentials';
 import { ServingHealth } from './health';
+import { startHealthListener } from './health-listener';
 import { createServerMetrics, startMetricsListener } from './metrics';
 import { reflectionService, ServerReflectionService } from './reflection';
+import { watchTlsFiles } from './tls-reloader';
 import { callLoggingMiddleware } from './transport/call-logging-middleware';
 import { internalErrorMiddleware } from './transport/internal-error-middleware';
 import { createTerminator } from './transport/terminator-middleware';
@@ -24,9 +28,12 @@ export interface RunningServer {
   port: number;
   /** The bound metrics port, when metrics are enabled. */
   metricsPort?: number;
+  /** The bound plaintext health port, when --health-address is given. */
+  healthPort?: number;
   /**
-   * Graceful stop: NOT_SERVING, no new calls, in-flight calls finish within
-   * the grace period (then they are cut), health Watch streams end at once.
+   * Graceful stop: NOT_SERVING at once; still serving for the drain delay;
+   * then no new calls, in-flight calls finish within the grace period (then
+   * they are cut), health Watch streams end at once.
    */
   shutdown(): Promise<void>;
   /** Immediate stop, for a second signal. */
@@ -70,7 +77,8 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const terminator = createTerminator();
   // No metrics wanted, no counting and no process-metrics timers either.
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
-  const server = (metrics ? createServer().use(metrics.middleware) : createServer())
+  const options = serverChannelOptions(config);
+  const server = (metrics ? createServer(options).use(metrics.middleware) : createServer(options))
     .use(callLoggingMiddleware(logger))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
@@ -80,13 +88,19 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));
   }
 
-  const port = await server.listen(config.address, serverCredentials(config.tls));
+  const credentials = serverCredentials(config.tls);
+  const port = await server.listen(config.address, credentials);
+  const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
+  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state) : undefined;
   const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
   health.serving();
 
   let stopping: Promise<void> | undefined;
+  const drain = new AbortController();
   const stop = async () => {
     health.notServing();
+    // Load balancers and kube-proxy keep routing here for a few seconds: serve on meanwhile.
+    await delay(config.drainDelayMs, undefined, { signal: drain.signal }).catch(() => undefined);
     terminator.terminate();
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
@@ -98,6 +112,8 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
       logger.warn('grace period over: cutting the calls still in flight', { grace_period_ms: config.gracePeriodMs });
       server.forceShutdown();
     }
+    tlsReloader?.close();
+    healthListener?.close();
     await metricsListener?.close();
     await repository.close();
   };
@@ -105,8 +121,14 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   return {
     port,
     metricsPort: metricsListener?.port,
+    healthPort: healthListener?.port,
     shutdown: () => (stopping ??= stop()),
-    forceShutdown: () => server.forceShutdown(),
+    forceShutdown: () => {
+      drain.abort();
+      tlsReloader?.close();
+      healthListener?.close();
+      server.forceShutdown();
+    },
   };
 }
 

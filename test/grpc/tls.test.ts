@@ -29,7 +29,7 @@ const listOk = { status: { code: Status_StatusCode.SUCCESS, msg: '' }, users: []
 describe('TLS', () => {
   let env: InProcessServer;
   beforeAll(async () => {
-    env = await startInProcessServer({ tls: { cert: pem(certs.serverCert), key: pem(certs.serverKey) } });
+    env = await startInProcessServer({ tls: { cert: pem(certs.serverCert), key: pem(certs.serverKey), paths: { cert: certs.serverCert, key: certs.serverKey } } });
   });
   afterAll(() => env.stop());
 
@@ -65,7 +65,9 @@ describe('TLS', () => {
 describe('mTLS (with a client CA)', () => {
   let env: InProcessServer;
   beforeAll(async () => {
-    env = await startInProcessServer({ tls: { cert: pem(certs.serverCert), key: pem(certs.serverKey), clientCa: pem(certs.caCert) } });
+    env = await startInProcessServer({
+      tls: { cert: pem(certs.serverCert), key: pem(certs.serverKey), clientCa: pem(certs.caCert), paths: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.caCert } },
+    });
   });
   afterAll(() => env.stop());
 

@@ -26,6 +26,10 @@ const DEFAULTS: ServerConfig = {
   samples: true,
   samplesFile: undefined,
   gracePeriodMs: 10_000,
+  drainDelayMs: 0,
+  maxConnectionAgeMs: 300_000,
+  maxConnectionAgeGraceMs: 30_000,
+  healthAddress: undefined,
   metricsAddress: '0.0.0.0:9402',
   databasePoolSize: 10,
   maxPageSize: 1000,
@@ -83,6 +87,11 @@ describe('flags', () => {
     [['--metrics-address=127.0.0.1:9999'], { metricsAddress: '127.0.0.1:9999' }],
     [['--metrics-address='], { metricsAddress: undefined }],
     [['--metrics-address', ''], { metricsAddress: undefined }],
+    [['--drain-delay=5s'], { drainDelayMs: 5000 }],
+    [['--max-connection-age=1m', '--max-connection-age-grace=10s'], { maxConnectionAgeMs: 60_000, maxConnectionAgeGraceMs: 10_000 }],
+    [['--max-connection-age=0'], { maxConnectionAgeMs: 0 }],
+    [['--health-address=127.0.0.1:8081'], { healthAddress: '127.0.0.1:8081' }],
+    [['--health-address='], { healthAddress: undefined }],
     // A repeated flag: the last one wins.
     [['--logfmt=json', '--logfmt=text'], { logFormat: 'text' }],
     [['--metrics-address=', '--metrics-address=127.0.0.1:0'], { metricsAddress: '127.0.0.1:0' }],
@@ -100,7 +109,12 @@ describe('flags', () => {
   });
 
   test('--tls-cert-file and --tls-key-file: TLS with the files\' contents', () => {
-    expect(parse([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`]).tls).toEqual({ cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined });
+    expect(parse([`--tls-cert-file=${cert}`, `--tls-key-file=${key}`]).tls).toEqual({
+      cert: readFileSync(cert),
+      key: readFileSync(key),
+      clientCa: undefined,
+      paths: { cert, key, clientCa: undefined },
+    });
   });
 
   test('--tls-client-ca-file too: mTLS', () => {
@@ -108,6 +122,7 @@ describe('flags', () => {
       cert: readFileSync(cert),
       key: readFileSync(key),
       clientCa: readFileSync(ca),
+      paths: { cert, key, clientCa: ca },
     });
   });
 });
@@ -131,11 +146,17 @@ describe('environment fallbacks', () => {
     [{ METRICS_ADDRESS: '' }, { metricsAddress: undefined }],
     [{ MAX_PAGE_SIZE: '250' }, { maxPageSize: 250 }],
     [{ MAX_RESPONSE_BYTES: '1MiB' }, { maxResponseBytes: 1_048_576 }],
+    [{ DRAIN_DELAY: '3s' }, { drainDelayMs: 3000 }],
+    [{ MAX_CONNECTION_AGE: '2m', MAX_CONNECTION_AGE_GRACE: '5s' }, { maxConnectionAgeMs: 120_000, maxConnectionAgeGraceMs: 5000 }],
+    [{ HEALTH_ADDRESS: '10.0.0.7:8081' }, { healthAddress: '10.0.0.7:8081' }],
   ])('%j', (env, expected) => {
     expect(parse([], env)).toEqual({ ...DEFAULTS, ...expected });
   });
 
-  test.each(['ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'SAMPLES', 'SAMPLES_FILE', 'GRACE_PERIOD', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE', 'MAX_PAGE_SIZE', 'MAX_RESPONSE_BYTES'])(
+  test.each([
+    'ADDRESS', 'PORT', 'LOG_FORMAT', 'LOG_LEVEL', 'REFLECTION', 'SAMPLES', 'SAMPLES_FILE', 'GRACE_PERIOD', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE',
+    'MAX_PAGE_SIZE', 'MAX_RESPONSE_BYTES', 'DRAIN_DELAY', 'MAX_CONNECTION_AGE', 'MAX_CONNECTION_AGE_GRACE', 'HEALTH_ADDRESS',
+  ])(
     'an empty %s counts as unset',
     (name) => {
       expect(parse([], { [name]: '' })).toEqual(DEFAULTS);
@@ -147,6 +168,7 @@ describe('environment fallbacks', () => {
       cert: readFileSync(cert),
       key: readFileSync(key),
       clientCa: readFileSync(ca),
+      paths: { cert, key, clientCa: ca },
     });
   });
 
@@ -160,6 +182,10 @@ describe('environment fallbacks', () => {
       SAMPLES: 'false',
       SAMPLES_FILE: '/env/users.json',
       GRACE_PERIOD: '1s',
+      DRAIN_DELAY: '1s',
+      MAX_CONNECTION_AGE: '1s',
+      MAX_CONNECTION_AGE_GRACE: '1s',
+      HEALTH_ADDRESS: '127.0.0.1:1',
       METRICS_ADDRESS: '127.0.0.1:9100',
       TLS_CERT_FILE: notPem,
       TLS_KEY_FILE: notPem,
@@ -176,6 +202,10 @@ describe('environment fallbacks', () => {
       '--samples=true',
       '--samples-file=/flag/users.json',
       '--grace-period=3s',
+      '--drain-delay=4s',
+      '--max-connection-age=2m',
+      '--max-connection-age-grace=20s',
+      '--health-address=127.0.0.1:8081',
       '--metrics-address=',
       `--tls-cert-file=${cert}`,
       `--tls-key-file=${key}`,
@@ -192,10 +222,14 @@ describe('environment fallbacks', () => {
       samples: true,
       samplesFile: '/flag/users.json',
       gracePeriodMs: 3000,
+      drainDelayMs: 4000,
+      maxConnectionAgeMs: 120_000,
+      maxConnectionAgeGraceMs: 20_000,
+      healthAddress: '127.0.0.1:8081',
       metricsAddress: undefined,
       maxPageSize: 7,
       maxResponseBytes: 1_048_576,
-      tls: { cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined },
+      tls: { cert: readFileSync(cert), key: readFileSync(key), clientCa: undefined, paths: { cert, key, clientCa: undefined } },
       database: { kind: 'pglite' },
       databasePoolSize: 20,
     });
@@ -243,6 +277,10 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['--max-response-bytes too large', ['--max-response-bytes=1025MiB'], {}, 'invalid --max-response-bytes "1025MiB": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
     ['--max-response-bytes unit', ['--max-response-bytes=4MB'], {}, 'invalid --max-response-bytes "4MB": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
     ['MAX_RESPONSE_BYTES', [], { MAX_RESPONSE_BYTES: 'lots' }, 'invalid MAX_RESPONSE_BYTES "lots": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
+    ['--drain-delay', ['--drain-delay=soon'], {}, 'invalid --drain-delay "soon": expected a duration such as 10s, 500ms or 2m'],
+    ['MAX_CONNECTION_AGE', [], { MAX_CONNECTION_AGE: 'forever' }, 'invalid MAX_CONNECTION_AGE "forever": expected a duration such as 10s, 500ms or 2m'],
+    ['--max-connection-age-grace', ['--max-connection-age-grace=-1s'], {}, 'invalid --max-connection-age-grace "-1s": expected a duration such as 10s, 500ms or 2m'],
+    ['--health-address', ['--health-address=8081'], {}, 'invalid --health-address "8081": expected host:port, e.g. 0.0.0.0:8000'],
     ['an unknown flag', ['--port=8000'], {}, 'Unknown argument: port (see --help)'],
     ['a positional argument', ['serve'], {}, 'Unknown argument: serve (see --help)'],
     ['two unknown flags', ['--foo', '--bar'], {}, 'Unknown arguments: foo, bar (see --help)'],

@@ -15,9 +15,11 @@ const DEFAULT_ARGS = [
   '--reflection=true',
   '--samples=true',
   '--grace-period=10s',
+  '--drain-delay=5s',
+  '--max-connection-age=5m',
+  '--max-connection-age-grace=30s',
 ];
 const TLS_DIR = '/etc/users-grpc/tls';
-const SERVER_NAME = 'rel-users-grpc.directory.svc';
 
 describe('Deployment with the default values', () => {
   const deployment = renderDeployment();
@@ -37,8 +39,8 @@ describe('Deployment with the default values', () => {
     expect(server(deployment).env).toBeUndefined();
   });
 
-  test('gives the pod 5 s more than the server takes to shut down', () => {
-    expect(podSpec(deployment).terminationGracePeriodSeconds).toBe(15);
+  test('gives the pod 5 s more than the server takes to shut down: drain delay + grace period + 5', () => {
+    expect(podSpec(deployment).terminationGracePeriodSeconds).toBe(5 + 10 + 5);
   });
 
   test('names the gRPC and metrics ports', () => {
@@ -48,7 +50,8 @@ describe('Deployment with the default values', () => {
     ]);
   });
 
-  test('probes natively over gRPC: liveness for the server, readiness for user.UserService', () => {
+  test('probes natively over gRPC: startup and liveness for the server, readiness for user.UserService', () => {
+    expect(server(deployment).startupProbe).toEqual({ grpc: { port: 8000 }, periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 });
     expect(server(deployment).livenessProbe).toEqual({
       grpc: { port: 8000 },
       initialDelaySeconds: 0,
@@ -115,10 +118,23 @@ describe('Deployment with values changed', () => {
       '--reflection=false',
       '--samples=false',
       '--grace-period=30s',
+      '--drain-delay=5s',
+      '--max-connection-age=5m',
+      '--max-connection-age-grace=30s',
       '--samples-file=/samples/users.json',
     ]);
     expect(server(deployment).env).toEqual([{ name: 'NODE_OPTIONS', value: '--max-old-space-size=192' }]);
-    expect(podSpec(deployment).terminationGracePeriodSeconds).toBe(35);
+    expect(podSpec(deployment).terminationGracePeriodSeconds).toBe(40);
+  });
+
+  test('connection age and drain delay from values; no startup probe when disabled', () => {
+    const deployment = renderDeployment({
+      server: { drainDelaySeconds: 0, maxConnectionAge: '0', maxConnectionAgeGrace: '10s' },
+      probes: { startup: { enabled: false } },
+    });
+    expect(server(deployment).args).toEqual(expect.arrayContaining(['--drain-delay=0s', '--max-connection-age=0', '--max-connection-age-grace=10s']));
+    expect(podSpec(deployment).terminationGracePeriodSeconds).toBe(15);
+    expect(server(deployment).startupProbe).toBeUndefined();
   });
 
   test('metrics off: an empty --metrics-address and no metrics port', () => {
@@ -156,80 +172,49 @@ describe('Deployment with values changed', () => {
 });
 
 describe('Deployment with TLS', () => {
-  const cliHealth = (...extra: string[]) => ['users-cli', 'health', ...extra];
+  const TLS_ARGS = ['--health-address=0.0.0.0:8081', `--tls-cert-file=${TLS_DIR}/tls.crt`, `--tls-key-file=${TLS_DIR}/tls.key`];
 
-  test('TLS: the Secret mounted read-only, the server given its certificate and key, probes run users-cli over TLS', () => {
+  test('TLS: the Secret mounted read-only, the server given its certificate and key, native probes on the plaintext health port', () => {
     const deployment = renderDeployment({ tls: { enabled: true, secretName: 'srv-tls' } });
-    expect(server(deployment).args).toEqual([...DEFAULT_ARGS, `--tls-cert-file=${TLS_DIR}/tls.crt`, `--tls-key-file=${TLS_DIR}/tls.key`]);
+    expect(server(deployment).args).toEqual([...DEFAULT_ARGS, ...TLS_ARGS]);
     expect(podSpec(deployment).volumes).toEqual([{ name: 'tls', secret: { secretName: 'srv-tls', defaultMode: 0o440 } }]);
     expect(server(deployment).volumeMounts).toEqual([{ name: 'tls', mountPath: TLS_DIR, readOnly: true }]);
-    const tlsFlags = ['--tls', `--servername=${SERVER_NAME}`, `--cacert=${TLS_DIR}/ca.crt`];
-    expect(server(deployment).livenessProbe).toEqual({
-      exec: { command: cliHealth('--address=127.0.0.1:8000', '--timeout=5s', ...tlsFlags) },
+    expect(server(deployment).ports).toContainEqual({ name: 'health', containerPort: 8081, protocol: 'TCP' });
+    expect(server(deployment).startupProbe).toEqual({ grpc: { port: 8081 }, periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 });
+    expect(server(deployment).livenessProbe).toEqual({ grpc: { port: 8081 }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(server(deployment).readinessProbe).toEqual({
+      grpc: { port: 8081, service: 'user.UserService' },
       initialDelaySeconds: 0,
-      periodSeconds: 10,
+      periodSeconds: 5,
       timeoutSeconds: 5,
-      failureThreshold: 3,
+      failureThreshold: 2,
     });
-    expect(server(deployment).readinessProbe.exec.command).toEqual(
-      cliHealth('--service=user.UserService', '--address=127.0.0.1:8000', '--timeout=5s', ...tlsFlags),
-    );
-    expect(server(deployment).livenessProbe.grpc).toBeUndefined();
   });
 
-  test('TLS with a public CA and a chosen server name: no --cacert', () => {
-    const deployment = renderDeployment({ tls: { enabled: true, secretName: 'srv-tls', caFromSecret: false, serverName: 'users.example.com' } });
-    expect(server(deployment).livenessProbe.exec.command).toEqual(
-      cliHealth('--address=127.0.0.1:8000', '--timeout=5s', '--tls', '--servername=users.example.com'),
-    );
+  test('no exec probe is left under TLS or mTLS', () => {
+    const deployment = renderDeployment(undefined, [ALL_FEATURES_VALUES]);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      expect(server(deployment)[probe].exec).toBeUndefined();
+      expect(server(deployment)[probe].grpc.port).toBe(8081);
+    }
   });
 
-  test('mTLS with the server Secret as client certificate: --tls-client-ca-file, probes present tls.crt and tls.key', () => {
-    const deployment = renderDeployment({ tls: { enabled: true, secretName: 'srv-tls', mtls: { enabled: true } } });
-    expect(server(deployment).args).toEqual([
-      ...DEFAULT_ARGS,
-      `--tls-cert-file=${TLS_DIR}/tls.crt`,
-      `--tls-key-file=${TLS_DIR}/tls.key`,
-      `--tls-client-ca-file=${TLS_DIR}/ca.crt`,
-    ]);
-    expect(podSpec(deployment).volumes).toEqual([{ name: 'tls', secret: { secretName: 'srv-tls', defaultMode: 0o440 } }]);
-    expect(server(deployment).readinessProbe.exec.command).toEqual(
-      cliHealth(
-        '--service=user.UserService',
-        '--address=127.0.0.1:8000',
-        '--timeout=5s',
-        '--tls',
-        `--servername=${SERVER_NAME}`,
-        `--cacert=${TLS_DIR}/ca.crt`,
-        `--cert=${TLS_DIR}/tls.crt`,
-        `--key=${TLS_DIR}/tls.key`,
-      ),
-    );
-  });
-
-  test('mTLS with a client Secret of its own: mounted beside the server one, used by the probes', () => {
+  test('mTLS: --tls-client-ca-file; the server pod mounts only its own Secret (the client Secret is for the helm test)', () => {
     const deployment = renderDeployment(undefined, [ALL_FEATURES_VALUES]);
     expect(server(deployment).args).toContain(`--tls-client-ca-file=${TLS_DIR}/ca.crt`);
     expect(podSpec(deployment).volumes).toEqual([
       { name: 'tls', secret: { secretName: 'users-grpc-tls', defaultMode: 0o440 } },
-      { name: 'client-tls', secret: { secretName: 'users-grpc-probe-client-tls', defaultMode: 0o440 } },
       { name: 'samples', configMap: { name: 'users-grpc-samples' } },
     ]);
     expect(server(deployment).volumeMounts).toEqual([
       { name: 'tls', mountPath: TLS_DIR, readOnly: true },
-      { name: 'client-tls', mountPath: '/etc/users-grpc/client-tls', readOnly: true },
       { name: 'samples', mountPath: '/samples', readOnly: true },
     ]);
-    expect(server(deployment).livenessProbe.exec.command).toEqual(
-      cliHealth(
-        '--address=127.0.0.1:8000',
-        '--timeout=5s',
-        '--tls',
-        '--servername=users-grpc.example.internal',
-        `--cacert=${TLS_DIR}/ca.crt`,
-        '--cert=/etc/users-grpc/client-tls/tls.crt',
-        '--key=/etc/users-grpc/client-tls/tls.key',
-      ),
-    );
+  });
+
+  test('mTLS with the server Secret as client certificate: --tls-client-ca-file from the same Secret', () => {
+    const deployment = renderDeployment({ tls: { enabled: true, secretName: 'srv-tls', mtls: { enabled: true } } });
+    expect(server(deployment).args).toEqual([...DEFAULT_ARGS, ...TLS_ARGS, `--tls-client-ca-file=${TLS_DIR}/ca.crt`]);
+    expect(podSpec(deployment).volumes).toEqual([{ name: 'tls', secret: { secretName: 'srv-tls', defaultMode: 0o440 } }]);
   });
 });

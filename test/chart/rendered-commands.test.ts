@@ -2,16 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
-import { runCli, startServerProcess, type ServerProcess } from '../support/processes';
+import { requireTool } from '../support/prerequisites';
+import { run, runCli, startServerProcess, type ServerProcess } from '../support/processes';
 import { FULLNAME, findObject, renderObjects, type K8sObject } from './helm-chart';
 
-// The chart's commands, run for real: the server with the Deployment's args,
-// the probes' and the helm test pod's users-cli commands against it. Mount
-// paths become folders laid out like the Secrets; listen addresses become port 0.
+// The chart's commands, run for real: the server with the Deployment's args, the
+// probes (kubelet's native gRPC probe, played by grpc-health-probe, which asks
+// the same question in plaintext) and the helm test pod's users-cli commands
+// against it. Mount paths become folders laid out like the Secrets; listen
+// addresses become port 0.
 
 const MOUNTS = { tls: '/etc/users-grpc/tls', clientTls: '/etc/users-grpc/client-tls' };
-/** Flags the test harness sets itself (port 0, no metrics listener, JSON logs). */
-const HARNESS_FLAGS = /^--(address|metrics-address|logfmt)=/;
+/** Flags the test harness sets itself (port 0, no metrics listener, JSON logs, no drain delay on stop). */
+const HARNESS_FLAGS = /^--(address|metrics-address|logfmt|drain-delay)=/;
+const HEALTH_ADDRESS = /^--health-address=.*$/;
 
 function secretFolders(certs: TestCertificates): { tls: string; clientTls: string } {
   const tls = path.join(certs.dir, 'secret-tls');
@@ -41,14 +45,19 @@ function localise(args: string[], folders: { tls: string; clientTls: string }, a
     arg
       .replace(MOUNTS.clientTls, folders.clientTls)
       .replace(MOUNTS.tls, folders.tls)
-      .replace(/^--address=.*$/, `--address=${address}`),
+      .replace(/^--address=.*$/, `--address=${address}`)
+      .replace(HEALTH_ADDRESS, '--health-address=127.0.0.1:0'),
   );
+}
+
+interface GrpcProbe {
+  grpc: { port: number; service?: string };
 }
 
 interface Rendered {
   serverArgs: string[];
-  liveness: string[];
-  readiness: string[];
+  /** Startup, liveness and readiness. */
+  probes: GrpcProbe[];
   /** The helm test pod's containers, in order: health, then list. */
   testCommands: string[][];
 }
@@ -63,8 +72,7 @@ function renderCommands(values: object): Rendered {
   };
   return {
     serverArgs: container.args as string[],
-    liveness: cliArgs(container.livenessProbe.exec.command),
-    readiness: cliArgs(container.readinessProbe.exec.command),
+    probes: [container.startupProbe, container.livenessProbe, container.readinessProbe],
     testCommands: [...testPod.spec.initContainers, ...testPod.spec.containers].map((c: K8sObject) => cliArgs(c.command)),
   };
 }
@@ -82,8 +90,10 @@ describe.each<[string, TlsValues]>([
   let server: ServerProcess;
   let rendered: Rendered;
   let folders: { tls: string; clientTls: string };
+  let probe: string;
 
   beforeAll(async () => {
+    probe = requireTool('grpc-health-probe');
     certs = makeTestCertificates();
     folders = secretFolders(certs);
     rendered = renderCommands(values);
@@ -100,10 +110,14 @@ describe.each<[string, TlsValues]>([
     expect(JSON.parse(await server.waitForLine(/users-server started/))).toMatchObject({ message: 'users-server started', tls: values.tls.mtls?.enabled ? 'mtls' : 'tls' });
   });
 
-  test('the liveness and readiness probes say SERVING', async () => {
-    for (const probe of [rendered.liveness, rendered.readiness]) {
-      const result = await runCli(localise(probe, folders, server.address));
-      expect(result).toEqual({ code: 0, stdout: 'SERVING\n', stderr: '' });
+  test("the startup, liveness and readiness probes, plaintext on the health port, say SERVING", async () => {
+    const started = JSON.parse(await server.waitForLine(/users-server started/));
+    const healthPort = Number(/:(\d+)$/.exec(started.health)![1]);
+    expect(rendered.serverArgs).toContain(`--health-address=0.0.0.0:${rendered.probes[0].grpc.port}`);
+    expect(rendered.probes.map((p) => p.grpc.service ?? '')).toEqual(['', '', 'user.UserService']);
+    for (const { grpc } of rendered.probes) {
+      const service = grpc.service ? [`-service=${grpc.service}`] : [];
+      expect(await run(probe, [`-addr=127.0.0.1:${healthPort}`, ...service])).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
     }
   });
 

@@ -200,7 +200,10 @@ saying what is wrong and what to do.
 {{- end }}
 {{- end }}
 
-{{/* Where the server's TLS Secret is mounted, and the client certificate's for probes and tests. */}}
+{{/* The plaintext health-only port (--health-address) that the probes use under TLS. */}}
+{{- define "users-grpc.healthPort" -}}8081{{- end }}
+
+{{/* Where the server's TLS Secret is mounted, and the client certificate's for the helm test. */}}
 {{- define "users-grpc.tlsDir" -}}/etc/users-grpc/tls{{- end }}
 {{- define "users-grpc.clientTlsDir" -}}/etc/users-grpc/client-tls{{- end }}
 
@@ -209,12 +212,12 @@ saying what is wrong and what to do.
 {{- .Values.tls.serverName | default (printf "%s.%s.svc" (include "users-grpc.fullname" .) .Release.Namespace) }}
 {{- end }}
 
-{{/* The Secret whose certificate probes and tests present under mTLS. */}}
+{{/* The Secret whose certificate the helm test presents under mTLS. */}}
 {{- define "users-grpc.clientTlsSecret" -}}
 {{- .Values.tls.mtls.clientSecretName | default .Values.tls.secretName }}
 {{- end }}
 
-{{/* users-cli's TLS flags for a client inside the cluster (probes, helm test), as YAML list items. */}}
+{{/* users-cli's TLS flags for a client inside the cluster (the helm test), as YAML list items. */}}
 {{- define "users-grpc.cliTlsArgs" -}}
 {{- if .Values.tls.enabled }}
 - --tls
@@ -237,9 +240,10 @@ saying what is wrong and what to do.
 
 {{/*
 Volumes with the TLS Secrets. Call with (dict "root" $ "client" BOOL): the server
-pod (client false) mounts the whole server Secret; the helm test pod (client true)
-gets only what a client needs from it: ca.crt, and the key pair only when mTLS
-reuses the server's certificate. Files are readable by the pod's group (fsGroup).
+pod (client false) mounts the whole server Secret, and nothing else (its probes
+use the plaintext health port); the helm test pod (client true) gets only what a
+client needs from it: ca.crt, and the key pair only when mTLS reuses the server's
+certificate, else the client Secret. Files are readable by the pod's group (fsGroup).
 */}}
 {{- define "users-grpc.tlsVolumes" -}}
 {{- $v := .root.Values }}
@@ -257,7 +261,7 @@ reuses the server's certificate. Files are readable by the pod's group (fsGroup)
         path: ca.crt
     {{- end }}
 {{- end }}
-{{- if $separate }}
+{{- if and $separate .client }}
 - name: client-tls
   secret:
     secretName: {{ include "users-grpc.clientTlsSecret" .root }}
@@ -276,7 +280,7 @@ reuses the server's certificate. Files are readable by the pod's group (fsGroup)
   mountPath: {{ include "users-grpc.tlsDir" .root }}
   readOnly: true
 {{- end }}
-{{- if $separate }}
+{{- if and $separate .client }}
 - name: client-tls
   mountPath: {{ include "users-grpc.clientTlsDir" .root }}
   readOnly: true

@@ -78,8 +78,9 @@ build: install ## bundle dist/users-server.js and dist/users-cli.js
 	chmod +x dist/users-server.js dist/users-cli.js
 
 .PHONY: test-deps
-test-deps: ## system tools the tests drive: tmux (users-cli completion in a real bash), via apt-get when missing
-	@command -v tmux >/dev/null || { echo "tmux is missing: installing it with apt-get"; apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+test-deps: ## system tools the tests drive: tmux, zsh and fish (users-cli completion in real shells), via apt-get when missing
+	@missing=""; for tool in tmux zsh fish; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing with apt-get"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 .PHONY: jest
 jest: install build tools test-deps ## run the jest suites (unit, gRPC, end-to-end, chart)

@@ -105,8 +105,12 @@ helm-docs: tools ## regenerate charts/users-grpc/README.md (values table) from v
 check-helm-docs: helm-docs ## fail when the chart README's values table is not what values.yaml gives
 	@git diff --exit-code --stat -- charts/ || { echo "charts/users-grpc/README.md is out of date: run 'make helm-docs' and commit it"; exit 1; }
 
+.PHONY: runtime-test
+runtime-test: build tools ## the chart's Deployment on podman (kube play) from the Dockerfile's image: 65532, read-only root, list and health (root; see scripts/runtime-test.sh)
+	bash scripts/runtime-test.sh
+
 .PHONY: test
-test: buf-lint breaking check-gen typecheck lint helm-lint check-helm-docs jest ## every check, from a fresh clone
+test: buf-lint breaking check-gen typecheck lint helm-lint check-helm-docs jest runtime-test ## every check, from a fresh clone
 
 .PHONY: run
 run: build ## build and start the server with the sample users on port 8000

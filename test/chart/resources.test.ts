@@ -1,4 +1,7 @@
-import { ALL_FEATURES_VALUES, AUTOSCALING_VALUES, FULLNAME, findObject, kindsOf, renderObjects, type K8sObject } from './helm-chart';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ALL_FEATURES_VALUES, AUTOSCALING_VALUES, CHART_DIR, FULLNAME, findObject, kindsOf, renderObjects, type K8sObject } from './helm-chart';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'users-grpc', 'app.kubernetes.io/instance': 'rel' };
 const allFeatures = renderObjects({ valuesFiles: [ALL_FEATURES_VALUES] });
@@ -331,5 +334,24 @@ describe('helm test pod', () => {
       '--servername=rel-users-grpc.directory.svc',
       'list',
     ]);
+  });
+});
+
+describe('conventions operators rely on', () => {
+  test('commonLabels on every object, never in a selector', () => {
+    const objects = renderObjects({ valuesFiles: [ALL_FEATURES_VALUES, AUTOSCALING_VALUES] });
+    for (const object of objects) expect([object.kind, object.metadata.labels['example.com/cost-centre']]).toEqual([object.kind, 'directory']);
+    for (const object of objects.filter((o) => o.spec?.selector)) {
+      const selector = object.spec.selector.matchLabels ?? object.spec.selector;
+      expect([object.kind, selector['example.com/cost-centre']]).toEqual([object.kind, undefined]);
+    }
+  });
+
+  test('Chart.yaml has home, sources, maintainers and an icon', () => {
+    const chart = YAML.parse(readFileSync(path.join(CHART_DIR, 'Chart.yaml'), 'utf8'));
+    expect(chart.home).toMatch(/^https:\/\//);
+    expect(chart.sources).toEqual([expect.stringMatching(/^https:\/\//)]);
+    expect(chart.maintainers).toEqual([{ name: expect.any(String), email: expect.stringContaining('@') }]);
+    expect(chart.icon).toMatch(/^data:image\/svg\+xml;base64,/);
   });
 });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from 'node:tls';
 import { ChannelCredentials } from '@grpc/grpc-js';
-import { createChannel, createClient } from 'nice-grpc';
+import { ClientError, Status, createChannel, createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { countConnections } from '../support/connection-counter';
@@ -31,14 +31,25 @@ function reissue(name: string): { cert: string; key: string } {
   return { cert: file(`${name}.crt`), key: file(`${name}.key`) };
 }
 
+type SecretFiles = { 'tls.crt': Buffer | string; 'tls.key': Buffer | string; 'ca.crt'?: Buffer | string };
+
 /** Writes a new version of the Secret and swaps it in at once, as kubelet does. */
-function updateSecret(files: { 'tls.crt': Buffer | string; 'tls.key': Buffer | string }): void {
+function updateSecret(files: SecretFiles, into = mount): void {
   version += 1;
-  const folder = path.join(mount, `..v${version}`);
+  const folder = path.join(into, `..v${version}`);
   mkdirSync(folder);
   for (const [name, contents] of Object.entries(files)) writeFileSync(path.join(folder, name), contents);
-  symlinkSync(`..v${version}`, path.join(mount, '..data_tmp'));
-  renameSync(path.join(mount, '..data_tmp'), path.join(mount, '..data'));
+  symlinkSync(`..v${version}`, path.join(into, '..data_tmp'));
+  renameSync(path.join(into, '..data_tmp'), path.join(into, '..data'));
+}
+
+/** A folder laid out as a mounted Secret, with these files. */
+function mountSecret(name: string, files: SecretFiles): string {
+  const folder = path.join(certs.dir, name);
+  mkdirSync(folder);
+  updateSecret(files, folder);
+  for (const file of Object.keys(files)) symlinkSync(`..data/${file}`, path.join(folder, file));
+  return folder;
 }
 
 /** The certificate a new TLS client is given (its subject's CN). */
@@ -54,12 +65,7 @@ const logLines = (pattern: RegExp) => server.output().split('\n').filter((line) 
 
 beforeAll(async () => {
   certs = makeTestCertificates();
-  mount = path.join(certs.dir, 'mount');
-  mkdirSync(mount);
-  updateSecret({ 'tls.crt': readFileSync(certs.serverCert), 'tls.key': readFileSync(certs.serverKey) });
-  symlinkSync('..data/tls.crt', path.join(mount, 'tls.crt'));
-  symlinkSync('..data/tls.key', path.join(mount, 'tls.key'));
-  copyFileSync(certs.caCert, path.join(certs.dir, 'trusted-ca.crt'));
+  mount = mountSecret('mount', { 'tls.crt': readFileSync(certs.serverCert), 'tls.key': readFileSync(certs.serverKey) });
   server = await startServerProcess([`--tls-cert-file=${mount}/tls.crt`, `--tls-key-file=${mount}/tls.key`, '--samples=false']);
 });
 
@@ -119,4 +125,33 @@ test('a certificate file that is not PEM: the old certificate stays, one line na
   expect(await servedCertificate()).toBe('CN=renewed');
   expect(logLines(/TLS reload failed/)).toHaveLength(2);
   expect(logLines(/TLS certificate reloaded/)).toHaveLength(1);
+});
+
+test('mTLS: a new client CA in the Secret decides the next handshakes', async () => {
+  const pem = (file: string) => readFileSync(file);
+  const folder = mountSecret('mtls', { 'tls.crt': pem(certs.serverCert), 'tls.key': pem(certs.serverKey), 'ca.crt': pem(certs.caCert) });
+  const mtls = await startServerProcess([`--tls-cert-file=${folder}/tls.crt`, `--tls-key-file=${folder}/tls.key`, `--tls-client-ca-file=${folder}/ca.crt`]);
+  /** A new connection with this client certificate: served, or the gRPC code it failed with. */
+  const listWith = async (clientKey: string, clientCert: string) => {
+    const channel = createChannel(`localhost:${mtls.port}`, ChannelCredentials.createSsl(pem(certs.caCert), pem(clientKey), pem(clientCert)));
+    try {
+      return await createClient(UserServiceDefinition, channel)
+        .list({})
+        .then(() => 'served', (error: ClientError) => Status[error.code]);
+    } finally {
+      channel.close();
+    }
+  };
+  try {
+    expect(await listWith(certs.clientKey, certs.clientCert)).toBe('served');
+    expect(await listWith(certs.otherClientKey, certs.otherClientCert)).toBe('UNAVAILABLE');
+
+    updateSecret({ 'tls.crt': pem(certs.serverCert), 'tls.key': pem(certs.serverKey), 'ca.crt': pem(certs.otherCaCert) }, folder);
+    await mtls.waitForLine(/TLS certificate reloaded/);
+
+    expect(await listWith(certs.otherClientKey, certs.otherClientCert)).toBe('served');
+    expect(await listWith(certs.clientKey, certs.clientCert)).toBe('UNAVAILABLE');
+  } finally {
+    await mtls.stop();
+  }
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { ServerMiddleware } from 'nice-grpc';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
+import { RepositoryUnavailableError } from '../repository/repository-unavailable-error';
 import { parseHostPort } from '../shared/host-port';
 
 const LABELS = ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_path'] as const;
@@ -29,7 +30,12 @@ export function createServerMetrics(countUsers: () => Promise<number>): ServerMe
     help: 'Number of users in the repository.',
     registers,
     async collect() {
-      this.set(await countUsers());
+      try {
+        this.set(await countUsers());
+      } catch (error) {
+        // A database outage must not take every other metric down with it: the gauge keeps its last value.
+        if (!(error instanceof RepositoryUnavailableError)) throw error;
+      }
     },
   });
   const counter = (name: string, help: string) => new Counter({ name, help, registers, labelNames: LABELS });

@@ -5,6 +5,7 @@ import { clientErrorOf } from '../support/client-errors';
 import { ServingStatus, watchHealth } from '../support/health-client';
 import { requireServerBundle } from '../support/prerequisites';
 import { dataRoot, startPostgres, type OwnPostgres } from '../support/postgres';
+import { sampleValue, scrape } from '../support/prometheus';
 import { startStorageServer, type StorageServer } from '../support/storage-server';
 
 // PostgreSQL stops during traffic and comes back: users-server answers
@@ -15,11 +16,14 @@ jest.setTimeout(180_000);
 let root: ReturnType<typeof dataRoot>;
 let postgres: OwnPostgres | undefined;
 let server: StorageServer | undefined;
+// The background traffic of the test; ended in afterAll too, should the test fail midway.
+let traffic = false;
 beforeAll(() => {
   requireServerBundle();
   root = dataRoot('users-grpc-outage-');
 });
 afterAll(async () => {
+  traffic = false;
   await server?.stop();
   await postgres?.stop();
   root?.cleanup();
@@ -31,13 +35,14 @@ test('database down: UNAVAILABLE and NOT_SERVING; back: SERVING and answers, one
   const dataDir = path.join(root.path, 'data');
   postgres = await startPostgres({ dataDir });
   const port = Number(new URL(postgres.url).port);
-  server = await startStorageServer(postgres.url, ['--samples=false']);
+  server = await startStorageServer(postgres.url, ['--samples=false', '--metrics-address=127.0.0.1:0']);
+  const metricsPort = Number(/:(\d+)$/.exec(String(server.logLines('users-server started')[0].metrics))![1]);
   const { client, health } = server;
   expect((await client.create(aUser('before@x.io'))).status?.code).toBe(Status_StatusCode.SUCCESS);
 
   // Traffic all along: every answer is a success or UNAVAILABLE, never INTERNAL.
   const codes = new Set<string>();
-  let traffic = true;
+  traffic = true;
   const background = (async () => {
     while (traffic) {
       await client.getByEmail({ email: 'before@x.io' }).then(
@@ -50,6 +55,7 @@ test('database down: UNAVAILABLE and NOT_SERVING; back: SERVING and answers, one
   })();
 
   const userService = watchHealth(health, 'user.UserService');
+  expect(sampleValue(await scrape(metricsPort), 'users_grpc_stored_users')).toBe(1);
   expect(await userService.next()).toBe('SERVING');
 
   await postgres.stop();
@@ -59,6 +65,8 @@ test('database down: UNAVAILABLE and NOT_SERVING; back: SERVING and answers, one
   expect((await health.check({ service: 'user.UserService' })).status).toBe(ServingStatus.NOT_SERVING);
   // The whole server stays SERVING: a liveness probe does not restart the pod.
   expect((await health.check({ service: '' })).status).toBe(ServingStatus.SERVING);
+  // Metrics still scrape; the users gauge keeps its last value.
+  expect(sampleValue(await scrape(metricsPort), 'users_grpc_stored_users')).toBe(1);
 
   postgres = await startPostgres({ dataDir, port });
   expect(await userService.next()).toBe('SERVING');

@@ -48,6 +48,16 @@ const cliApart = {
   },
 };
 
+// The OpenTelemetry SDK is a bundle of its own, which the binaries require
+// only when OTEL_* variables turn tracing on (src/shared/tracing.ts): off, it
+// costs no start-up time. The Dockerfile ships it beside them.
+const tracingSdkApart = {
+  name: 'tracing-sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /\/tracing-sdk$/ }, () => ({ path: './users-grpc-tracing.js', external: true }));
+  },
+};
+
 // What PGlite needs at run time (its CommonJS build, pg_trgm, the WASM and data files), not its 27 MB package.
 const PGLITE_FILES = ['package.json', 'LICENSE', 'dist/index.cjs', 'dist/contrib/pg_trgm.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm', 'dist/pg_trgm.tar.gz'];
 
@@ -63,12 +73,13 @@ function copyPglite() {
 }
 
 const bundles = [
-  { name: 'users-server', entry: 'src/server/main.ts', executable: true },
+  { name: 'users-server', entry: 'src/server/main.ts', executable: true, plugins: [tracingSdkApart] },
   { name: 'users-cli', entry: 'src/cli/bin.ts', executable: true },
   { name: 'users-cli-main', entry: 'src/cli/main.ts', plugins: [cliApart] },
   // grpc-js loads @grpc/proto-loader (and protobufjs) only to serve channelz, which a client never does.
-  { name: 'users-cli-remote', entry: 'src/cli/remote.ts', plugins: [cliApart], external: ['@grpc/proto-loader'] },
+  { name: 'users-cli-remote', entry: 'src/cli/remote.ts', plugins: [cliApart, tracingSdkApart], external: ['@grpc/proto-loader'] },
   { name: 'users-cli-yaml', entry: 'src/cli/yaml.ts' },
+  { name: 'users-grpc-tracing', entry: 'src/shared/tracing-sdk.ts' },
 ];
 
 Promise.all(

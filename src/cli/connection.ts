@@ -4,6 +4,7 @@ import { HealthDefinition, healthCheckResponse_ServingStatusToJSON } from '../..
 import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
 import { callErrorMiddleware, userStatusMiddleware } from './call-middleware';
 import type { ConnectionConfig, TlsConfig } from './settings';
+import { tracingClientMiddleware } from './tracing-middleware';
 
 // Loaded only by commands that call the server (program.ts imports it
 // lazily): `version`, `help` and completion never load gRPC or TLS code.
@@ -19,8 +20,9 @@ export interface Connection {
 /** Opens a channel (plaintext, TLS or mTLS) whose every call has the configured deadline. */
 export function openConnection(config: ConnectionConfig): Connection {
   const channel: Channel = createChannel(config.address, credentials(config.tls), channelOptions(config.tls));
-  // The last one added runs first: call errors are mapped outside the deadline's abort.
-  const clients = createClientFactory().use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));
+  // The last one added runs first: call errors are mapped outside the deadline's abort,
+  // and the call's span (innermost) sees gRPC's own status.
+  const clients = createClientFactory().use(tracingClientMiddleware()).use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));
   const callOptions = { '*': { deadline: config.timeoutMs } };
   const health = clients.create(HealthDefinition, channel, callOptions);
   return {

@@ -8,6 +8,7 @@ import { loadYaml } from './load-yaml';
 import { Output, type TextSink, type YamlStringify } from './output';
 import { EXIT, reportError } from './report-error';
 import type { ConnectionConfig, Settings } from './settings';
+import { flushTracing } from './tracing-middleware';
 
 // The part of users-cli that calls the server. The bundle builds it into its
 // own file (dist/users-cli-remote.js), loaded only by commands that call the
@@ -34,6 +35,9 @@ export async function runRemote(io: RemoteIo, name: string, input: unknown, sett
       throw error instanceof StatusError && command.fieldFlags ? error.withFieldNames(command.fieldFlags) : error;
     } finally {
       connection.close();
+      // Spans go before the exit, when tracing is on: a collector that is down
+      // costs at most OTEL_EXPORTER_OTLP_TIMEOUT, and no error.
+      await flushTracing().catch(() => undefined);
     }
   } catch (error) {
     return reportError(io.stderr, error, settings.output.verbose);

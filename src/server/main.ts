@@ -4,6 +4,7 @@ import { parseHostPort } from '../shared/host-port';
 import { createLogger, type Logger } from '../shared/logger';
 import { describeStorage, type Storage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
+import { startTracing, type Tracing } from '../shared/tracing';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { quietGrpcJs } from './quiet-grpc-js';
@@ -17,9 +18,11 @@ async function main(): Promise<void> {
   // `users-server migrate [flags]`: for operators who migrate from a job rather than at each start.
   const migrateOnly = argv[0] === 'migrate';
   let config;
+  let tracing: Tracing | undefined;
   try {
     config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, buildInfo.version);
     if (migrateOnly && !config.database) throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
+    tracing = startTracing({ name: 'users-server', version: buildInfo.version }, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`users-server: ${error.message}\n`);
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
 
   let server;
   try {
-    server = await startUsersServer(config, logger);
+    server = await startUsersServer(config, logger, undefined, tracing);
   } catch (error) {
     const message = error instanceof SamplesFileError ? error.message : `cannot start: ${(error as Error).message}`;
     process.stderr.write(`users-server: ${message}\n`);
@@ -47,17 +50,20 @@ async function main(): Promise<void> {
     }
     signalled = true;
     logger.info('shutting down gracefully', { signal, ...(config.drainDelayMs > 0 && { drain_delay_ms: config.drainDelayMs }), grace_period_ms: config.gracePeriodMs });
-    server.shutdown().then(
-      () => {
-        logger.info('users-server stopped');
-        // Exit now rather than wait for stray handles; stdout is synchronous for pipes and files.
-        process.exit(0);
-      },
-      (error: Error) => {
-        logger.error('shutdown failed', { error: error.stack });
-        process.exit(1);
-      },
-    );
+    server
+      .shutdown()
+      .then(() => tracing?.shutdown().catch((error: Error) => logger.warn('traces not all sent', { error: error.message })))
+      .then(
+        () => {
+          logger.info('users-server stopped');
+          // Exit now rather than wait for stray handles; stdout is synchronous for pipes and files.
+          process.exit(0);
+        },
+        (error: Error) => {
+          logger.error('shutdown failed', { error: error.stack });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -72,6 +78,7 @@ async function main(): Promise<void> {
     metrics: config.metricsAddress ? boundAddress(config.metricsAddress, server.metricsPort!) : 'off',
     // Only when asked for: most runs have no separate health listener.
     ...(config.healthAddress && { health: boundAddress(config.healthAddress, server.healthPort!) }),
+    ...(tracing && { traces: tracing.endpoint }),
     version: buildInfo.version,
     commit: buildInfo.commit,
   });

@@ -10,6 +10,7 @@ import { builtinSampleUsers } from '../samples/builtin-sample-users';
 import { loadSampleUsers } from '../samples/load-sample-users';
 import { readSampleUsersFile } from '../samples/sample-users-file';
 import type { Logger } from '../shared/logger';
+import type { Tracing } from '../shared/tracing';
 import type { ServerConfig } from './config';
 import { serverChannelOptions } from './channel-options';
 import { ReloadableServerCredentials, serverCredentials } from './credentials';
@@ -44,10 +45,10 @@ export interface RunningServer {
  * Wires repository → service → transport, loads samples, and listens. The
  * repository comes from --database-url unless a test hands one in.
  */
-export async function startUsersServer(config: ServerConfig, logger: Logger, repository?: UserRepository): Promise<RunningServer> {
+export async function startUsersServer(config: ServerConfig, logger: Logger, repository?: UserRepository, tracing?: Tracing): Promise<RunningServer> {
   const storage = repository ? { repository } : await openLoggedStorage(config, logger);
   try {
-    return await serve(config, logger, storage);
+    return await serve(config, logger, storage, tracing);
   } catch (error) {
     await storage.repository.close().catch(() => {});
     throw error;
@@ -63,7 +64,7 @@ async function openLoggedStorage(config: ServerConfig, logger: Logger): Promise<
   return opened;
 }
 
-async function serve(config: ServerConfig, logger: Logger, { repository, availability }: OpenedStorage): Promise<RunningServer> {
+async function serve(config: ServerConfig, logger: Logger, { repository, availability }: OpenedStorage, tracing?: Tracing): Promise<RunningServer> {
   const service = new UserService(repository);
   await loadSamples(config, service, logger);
 
@@ -78,8 +79,10 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   // No metrics wanted, no counting and no process-metrics timers either.
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
   const options = serverChannelOptions(config);
-  const server = (metrics ? createServer(options).use(metrics.middleware) : createServer(options))
-    .use(callLoggingMiddleware(logger))
+  // Tracing outermost, so that the call log line can name the call's span.
+  const traced = tracing ? createServer(options).use(tracing.serverMiddleware) : createServer(options);
+  const server = (metrics ? traced.use(metrics.middleware) : traced)
+    .use(callLoggingMiddleware(logger, tracing?.logFields))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
   server.add(UserServiceDefinition, userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));

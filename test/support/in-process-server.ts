@@ -3,6 +3,7 @@ import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/us
 import { type ServerConfig } from '../../src/server/config';
 import { startUsersServer, type RunningServer } from '../../src/server/users-server';
 import type { UserRepository } from '../../src/repository/user-repository';
+import type { Tracing } from '../../src/shared/tracing';
 import { memoryLogger } from './silent-logger';
 
 export const TEST_SERVER_CONFIG: ServerConfig = {
@@ -31,9 +32,9 @@ export interface InProcessServer {
 }
 
 /** Starts users-server in this process on a free port, with a real nice-grpc client. */
-export async function startInProcessServer(overrides: Partial<ServerConfig> = {}, repository?: UserRepository): Promise<InProcessServer> {
+export async function startInProcessServer(overrides: Partial<ServerConfig> = {}, repository?: UserRepository, tracing?: Tracing): Promise<InProcessServer> {
   const logger = memoryLogger();
-  const server = await startUsersServer({ ...TEST_SERVER_CONFIG, ...overrides }, logger, repository);
+  const server = await startUsersServer({ ...TEST_SERVER_CONFIG, ...overrides }, logger, repository, tracing);
   const address = `127.0.0.1:${server.port}`;
   const channel = createChannel(address);
   return {

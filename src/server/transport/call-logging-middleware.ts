@@ -6,10 +6,10 @@ const USER_SERVICE_PREFIX = '/user.UserService/';
 
 /**
  * One log line per finished call: method, gRPC code, application status code
- * and duration. Health probes and reflection log at debug level so that
+ * and duration (and trace_id, span_id when tracing). Health probes and reflection log at debug level so that
  * Kubernetes probing does not drown the calls that matter.
  */
-export function callLoggingMiddleware(logger: Logger): ServerMiddleware {
+export function callLoggingMiddleware(logger: Logger, traceFields?: () => Record<string, string> | undefined): ServerMiddleware {
   return async function* logCalls(call, context) {
     const started = process.hrtime.bigint();
     const level = call.method.path.startsWith(USER_SERVICE_PREFIX) ? 'info' : 'debug';
@@ -39,6 +39,7 @@ export function callLoggingMiddleware(logger: Logger): ServerMiddleware {
           grpc_code: Status[grpcCode],
           ...(statusCode !== undefined && { status: statusCode }),
           duration_ms: Math.round(durationMs * 1000) / 1000,
+          ...traceFields?.(),
         });
       }
     }

@@ -1,0 +1,129 @@
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { createChannel, createClient, Metadata } from 'nice-grpc';
+import { HealthDefinition } from '../../gen/grpc/health/v1/health';
+import { UserServiceDefinition } from '../../gen/user/user';
+import { clientErrorOf } from '../support/client-errors';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
+import { run, runCli, SERVER_BIN, startServerProcess, type ServerProcess } from '../support/processes';
+import { makeTempDir } from '../support/temp-dir';
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  requireServerBundle();
+  requireCliBundle();
+  receiver = await startOtlpReceiver();
+});
+afterAll(() => receiver.close());
+
+const SERVER = 2;
+const CLIENT = 3;
+const callLine = (server: ServerProcess, method: string) =>
+  server
+    .output()
+    .split('\n')
+    .filter((line) => line.includes(`"method":"/${method}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('with OTEL_EXPORTER_OTLP_ENDPOINT: one server span per call, parented to the CLI span that sent traceparent', () => {
+  let server: ServerProcess;
+  let spans: ReceivedSpan[];
+  let cliSpans: ReceivedSpan[];
+  const TRACEPARENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const TRACEPARENT_SPAN = '00f067aa0ba902b7';
+
+  beforeAll(async () => {
+    receiver.spans.length = 0;
+    server = await startServerProcess([], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    // The CLI exports its own span, as JSON this time.
+    const cli = await runCli(['list', `--address=${server.address}`, '-o', 'json'], {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'cli-under-test' },
+    });
+    expect([cli.code, cli.stderr]).toEqual([0, '']);
+    cliSpans = receiver.spans.splice(0);
+    // A caller that is not traced, then one that sends a traceparent of its own.
+    const channel = createChannel(server.address);
+    try {
+      expect((await createClient(UserServiceDefinition, channel).getByEmail({ email: 'nobody@x.io' })).status?.msg).toBe('the email nobody@x.io cannot be found');
+      const health = createClient(HealthDefinition, channel);
+      const metadata = Metadata({ traceparent: `00-${TRACEPARENT_TRACE}-${TRACEPARENT_SPAN}-01` });
+      expect((await clientErrorOf(health.check({ service: 'no.such.Service' }, { metadata }))).code).toBe('NOT_FOUND');
+    } finally {
+      channel.close();
+    }
+    // SIGTERM: the server sends what it buffered before exiting.
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    spans = receiver.spans.splice(0);
+  });
+
+  test('the CLI: one CLIENT span per call, from users-cli (or OTEL_SERVICE_NAME), over OTLP/JSON', () => {
+    expect(cliSpans.map((s) => [s.service, s.kind, s.name, s.attributes['rpc.grpc.status_code'], s.parentSpanId])).toEqual([['cli-under-test', CLIENT, 'user.UserService/List', 0, '']]);
+    expect(receiver.contentTypes).toContain('application/json');
+  });
+
+  test('the server: one SERVER span per call, with method and status, over OTLP/protobuf', () => {
+    expect(receiver.contentTypes).toContain('application/x-protobuf');
+    expect(spans.map((s) => ({ service: s.service, kind: s.kind, name: s.name, method: s.attributes['rpc.method'], service_attr: s.attributes['rpc.service'], code: s.attributes['rpc.grpc.status_code'], status: s.status.code }))).toEqual([
+      { service: 'users-server', kind: SERVER, name: 'user.UserService/List', method: 'List', service_attr: 'user.UserService', code: 0, status: 0 },
+      { service: 'users-server', kind: SERVER, name: 'user.UserService/GetByEmail', method: 'GetByEmail', service_attr: 'user.UserService', code: 0, status: 0 },
+      { service: 'users-server', kind: SERVER, name: 'grpc.health.v1.Health/Check', method: 'Check', service_attr: 'grpc.health.v1.Health', code: 5, status: 2 },
+    ]);
+    expect(spans[2].status.message).toMatch(/^NOT_FOUND: /);
+  });
+
+  test("traceparent is honoured: the server span is the child of the caller's span", () => {
+    const [list, getByEmail, check] = spans;
+    expect([list.traceId, list.parentSpanId]).toEqual([cliSpans[0].traceId, cliSpans[0].spanId]);
+    expect(getByEmail.parentSpanId).toBe('');
+    expect(getByEmail.traceId).not.toBe(list.traceId);
+    expect([check.traceId, check.parentSpanId]).toEqual([TRACEPARENT_TRACE, TRACEPARENT_SPAN]);
+  });
+
+  test("the call log line carries the server span's trace_id and span_id", () => {
+    const [list, getByEmail] = spans;
+    expect(callLine(server, 'user.UserService/List')).toEqual([expect.objectContaining({ grpc_code: 'OK', trace_id: list.traceId, span_id: list.spanId })]);
+    expect(callLine(server, 'user.UserService/GetByEmail')).toEqual([expect.objectContaining({ trace_id: getByEmail.traceId, span_id: getByEmail.spanId })]);
+  });
+
+  test('the start-up line says where spans go', () => {
+    const started = JSON.parse(server.output().split('\n').find((l) => l.includes('users-server started'))!) as Record<string, unknown>;
+    expect(started.traces).toBe(`${receiver.endpoint}/v1/traces`);
+  });
+});
+
+test('OTEL_TRACES_SAMPLER=always_off: no spans, and no trace ids on the log lines', async () => {
+  receiver.spans.length = 0;
+  const server = await startServerProcess([], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_TRACES_SAMPLER: 'always_off' });
+  const cli = await runCli(['list', `--address=${server.address}`], { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces`, OTEL_TRACES_SAMPLER: 'always_off' } });
+  expect(cli.code).toBe(0);
+  expect(await server.stop()).toEqual({ code: 0, signal: null });
+  expect(receiver.spans).toEqual([]);
+  expect(callLine(server, 'user.UserService/List')).toEqual([expect.not.objectContaining({ trace_id: expect.anything() })]);
+});
+
+test('without OTEL_* variables tracing is off, and the SDK bundle is not even read', async () => {
+  // The server bundle alone in a directory, without dist/users-grpc-tracing.js beside it.
+  const dir = makeTempDir();
+  try {
+    const alone = path.join(dir.path, 'users-server.js');
+    copyFileSync(SERVER_BIN, alone);
+    const off = await run(process.execPath, [alone, '--version']);
+    expect(off).toEqual({ code: 0, stdout: expect.any(String), stderr: '' });
+    const on = await run(process.execPath, [alone, '--address=127.0.0.1:0', '--metrics-address='], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } });
+    expect(on.code).toBe(1);
+    expect(on.stderr).toContain("Cannot find module './users-grpc-tracing.js'");
+  } finally {
+    dir.cleanup();
+  }
+});
+
+describe('a bad OTEL_* value: exit 2, one line naming it', () => {
+  test.each<[NodeJS.ProcessEnv, string]>([
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'invalid OTEL_TRACES_EXPORTER "zipkin": allowed values are otlp, none'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'invalid OTEL_EXPORTER_OTLP_PROTOCOL "grpc": allowed values are http/protobuf, http/json'],
+  ])('%j', async (env, message) => {
+    expect(await run(process.execPath, [SERVER_BIN, '--address=127.0.0.1:0'], { env })).toEqual({ code: 2, stdout: '', stderr: `users-server: ${message}\n` });
+    expect(await runCli(['list', '--address=127.0.0.1:1'], { env })).toEqual({ code: 2, stdout: '', stderr: `users-cli: ${message}\n` });
+  });
+});

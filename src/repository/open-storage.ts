@@ -4,6 +4,8 @@ import type { DatabaseAvailability } from './sql/database-availability';
 import { migrate, type MigrationOutcome } from './sql/migrate';
 import type { SqlDriver } from './sql/sql-driver';
 import { SqlUserRepository } from './sql/sql-user-repository';
+import { tracedSqlDriver } from './sql/traced-sql-driver';
+import type { Tracing } from '../shared/tracing';
 import type { UserRepository } from './user-repository';
 
 export interface OpenedStorage {
@@ -19,6 +21,8 @@ interface StorageOptions {
   /** The in-memory store's bound (--max-users); SQL stores are bounded by their disk. */
   maxUsers?: number;
   env: NodeJS.ProcessEnv;
+  /** When tracing is on: each SQL statement becomes a span. */
+  tracing?: Pick<Tracing, 'inSpan'>;
 }
 
 /** Opens the store and, for SQL, brings its schema up to date (see sql/migrate.ts). */
@@ -49,6 +53,11 @@ async function openMigrated(storage: Exclude<Storage, { kind: 'memory' }>, optio
 
 // Drivers load on demand: the in-memory store never loads pg or PGlite's WASM.
 async function openDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
+  const driver = await openUntracedDriver(storage, options);
+  return options.tracing ? tracedSqlDriver(driver, options.tracing) : driver;
+}
+
+async function openUntracedDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
   if (storage.kind === 'pglite') {
     const { PgliteDriver } = await import('./sql/pglite-driver');
     return PgliteDriver.open(storage.dataDir);

@@ -46,7 +46,7 @@ export interface RunningServer {
  * repository comes from --database-url unless a test hands one in.
  */
 export async function startUsersServer(config: ServerConfig, logger: Logger, repository?: UserRepository, tracing?: Tracing): Promise<RunningServer> {
-  const storage = repository ? { repository } : await openLoggedStorage(config, logger);
+  const storage = repository ? { repository } : await openLoggedStorage(config, logger, tracing);
   try {
     return await serve(config, logger, storage, tracing);
   } catch (error) {
@@ -55,9 +55,9 @@ export async function startUsersServer(config: ServerConfig, logger: Logger, rep
   }
 }
 
-async function openLoggedStorage(config: ServerConfig, logger: Logger): Promise<OpenedStorage> {
+async function openLoggedStorage(config: ServerConfig, logger: Logger, tracing: Tracing | undefined): Promise<OpenedStorage> {
   const storage = config.database ?? { kind: 'memory' };
-  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, env: process.env });
+  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, env: process.env, tracing });
   if (opened.migration) {
     logger.info('storage opened', { storage: describeStorage(storage), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
   }

@@ -13,14 +13,15 @@ let env: InProcessServer;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   tracing = startTracing({ name: 'in-process', version: 'test' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces` })!;
-  env = await startInProcessServer({}, undefined, tracing);
+  // PGlite in memory: its SQL statements become spans too.
+  env = await startInProcessServer({ database: { kind: 'pglite' } }, undefined, tracing);
 });
 afterAll(async () => {
   await env.stop();
   await receiver.close();
 });
 
-test('client and server spans, the log line names the server span, inSpan makes child spans', async () => {
+test('client and server spans, SQL statements as their children, the log line names the server span, inSpan makes child spans', async () => {
   const channel = createChannel(env.address);
   const client = createClientFactory().use(tracing.clientMiddleware).create(UserServiceDefinition, channel);
   try {
@@ -39,6 +40,13 @@ test('client and server spans, the log line names the server span, inSpan makes 
   expect([server.traceId, server.parentSpanId]).toEqual([client_.traceId, client_.spanId]);
   expect(server.service).toBe('in-process');
   expect(callLines(env.logger.lines, '/user.UserService/List')).toEqual([expect.objectContaining({ trace_id: server.traceId, span_id: server.spanId })]);
+  const sqlChildren = receiver.spans.filter((s) => s.parentSpanId === server.spanId);
+  expect(sqlChildren.length).toBeGreaterThan(0);
+  for (const sql of sqlChildren) {
+    expect([sql.traceId, sql.kind, sql.attributes['db.system.name'], sql.name]).toEqual([server.traceId, 1, 'postgresql', sql.attributes['db.operation.name']]);
+    expect(String(sql.attributes['db.query.text'])).toMatch(new RegExp(`^\\s*${sql.name}\\b`, 'i'));
+  }
+  expect(sqlChildren.map((s) => s.name)).toContain('SELECT');
   expect(byName('SELECT users').map((s) => [s.kind, s.status.code, s.attributes['db.system.name']])).toEqual([[1, 0, 'postgresql']]);
   expect(byName('INSERT users').map((s) => [s.status.code, s.status.message])).toEqual([[2, 'relation "users" does not exist']]);
 });

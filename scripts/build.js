@@ -79,12 +79,15 @@ const bundles = [
   // grpc-js loads @grpc/proto-loader (and protobufjs) only to serve channelz, which a client never does.
   { name: 'users-cli-remote', entry: 'src/cli/remote.ts', plugins: [cliApart, tracingSdkApart], external: ['@grpc/proto-loader'] },
   { name: 'users-cli-yaml', entry: 'src/cli/yaml.ts' },
-  { name: 'users-grpc-tracing', entry: 'src/shared/tracing-sdk.ts' },
+  // import() (the OTLP exporter loads node:http so) becomes require(): code that
+  // users-cli compiles through its code cache (src/cli/compile-cache.ts) cannot import().
+  { name: 'users-grpc-tracing', entry: 'src/shared/tracing-sdk.ts', supported: { 'dynamic-import': false } },
 ];
 
 Promise.all(
-  bundles.map(({ name, entry, executable, plugins = [], external = [] }) =>
+  bundles.map(({ name, entry, executable, plugins = [], external = [], supported }) =>
     esbuild.build({
+      supported,
       entryPoints: [entry],
       outfile: `dist/${name}.js`,
       bundle: true,

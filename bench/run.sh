@@ -9,6 +9,8 @@ TOOLS_BIN=${TOOLS_BIN:-$PWD/.tools/bin}
 REQUESTS=${BENCH_REQUESTS:-20000}
 CREATES=${BENCH_CREATES:-1000}
 CONCURRENCY=${BENCH_CONCURRENCY:-50}
+# Unset: the in-memory store. E.g. pglite:/tmp/users-bench or postgres://… (an empty database).
+DATABASE_URL_ARG=${BENCH_DATABASE_URL:+--database-url=$BENCH_DATABASE_URL}
 mkdir -p bench/results
 
 # NODE_EXTRA_CA_CERTS makes every node start slower on some machines: not ours to measure.
@@ -21,12 +23,13 @@ node bench/startup.js 10
 node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"
 
 log=$(mktemp)
-node dist/users-server.js --address=127.0.0.1:0 --metrics-address= --log-level=warn --logfmt=json >"$log" 2>&1 &
+node dist/users-server.js --address=127.0.0.1:0 --metrics-address= --log-level=warn --logfmt=json ${DATABASE_URL_ARG:+"$DATABASE_URL_ARG"} >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 # The start-up line is logged at info, hidden at warn: ask the kernel for the port instead.
 port=""
-for _ in $(seq 1 100); do
+# PGlite's WASM start takes seconds: wait up to 60 s.
+for _ in $(seq 1 600); do
   port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$server," '$0 ~ pid {split($4, a, ":"); print a[length(a)]; exit}')
   [ -n "$port" ] && break
   sleep 0.1
@@ -47,7 +50,7 @@ load() {
   ' "$PWD/bench/results/$name.json" "$name"
 }
 
-echo "== throughput: $REQUESTS calls, $CONCURRENCY concurrent, 32 sample users (ghz)"
+echo "== throughput: $REQUESTS calls, $CONCURRENCY concurrent, 32 sample users (ghz), storage: ${BENCH_DATABASE_URL:-memory}"
 load GetByEmail user.UserService/GetByEmail '{"email":"mael.valadier@example.com"}'
 load SearchName user.UserService/SearchName '{"query":"an"}'
 load SearchAge user.UserService/SearchAge '{"ageRange":{"from":20,"toIncluded":40}}'

@@ -87,6 +87,10 @@ describe('pglite on a PersistentVolumeClaim', () => {
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } });
   });
 
+  test.each(['768Mi', '1Gi', '1073741824', '2G'])('a memory limit of %s is enough', (memory) => {
+    expect(helmTemplate({ valuesFiles: [PGLITE_VALUES], values: { resources: { limits: { memory } } } }).code).toBe(0);
+  });
+
   test('an existing claim instead', () => {
     const rendered = renderObjects({ valuesFiles: [PGLITE_VALUES], values: { persistence: { existingClaim: 'users-data' } } });
     expect(kindsOf(rendered)).not.toContain('PersistentVolumeClaim');
@@ -105,6 +109,16 @@ describe('storage combinations the chart refuses, each with a one-line reason', 
       'several pods on pglite',
       { storage: { type: 'pglite' }, persistence: { enabled: true }, autoscaling: { enabled: true } },
       'users-grpc: autoscaling.enabled is true, but storage.type is pglite: its data directory belongs to one pod. Set storage.type=postgres to run several pods.',
+    ],
+    [
+      'pglite with the default memory limit',
+      { storage: { type: 'pglite' }, persistence: { enabled: true } },
+      'users-grpc: storage.type is pglite, but resources.limits.memory is 256Mi: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more.',
+    ],
+    [
+      'pglite with 800M (763 MiB)',
+      { storage: { type: 'pglite' }, persistence: { enabled: true }, resources: { limits: { memory: '800M' } } },
+      'users-grpc: storage.type is pglite, but resources.limits.memory is 800M:',
     ],
     ['pglite without a volume', { storage: { type: 'pglite' } }, 'users-grpc: storage.type is pglite, but persistence.enabled is false: without a volume the users go with the pod. Set persistence.enabled=true.'],
     ['a volume without pglite', { persistence: { enabled: true } }, 'users-grpc: persistence.enabled is for storage.type=pglite; storage.type is memory.'],

@@ -108,6 +108,15 @@ must not take for cleartext.
 {{- if .Values.database.existingSecret }}{{ .Values.database.secretKey }}{{ else }}url{{ end }}
 {{- end }}
 
+{{/* A memory quantity (256Mi, 1Gi, 800M, 1073741824, ...) in whole MiB. */}}
+{{- define "users-grpc.memoryMiB" -}}
+{{- $quantity := toString . }}
+{{- $number := regexFind "^[0-9.]+" $quantity }}
+{{- $unit := trimPrefix $number $quantity }}
+{{- $bytes := dict "" 1.0 "k" 1000.0 "Ki" 1024.0 "M" 1000000.0 "Mi" 1048576.0 "G" 1000000000.0 "Gi" 1073741824.0 "T" 1000000000000.0 "Ti" 1099511627776.0 }}
+{{- divf (mulf (float64 $number) (get $bytes $unit | default 0.0)) 1048576.0 | floor | int }}
+{{- end }}
+
 {{/* More than one pod may run at once. */}}
 {{- define "users-grpc.multiplePods" -}}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
@@ -131,6 +140,10 @@ saying what is wrong and what to do.
 {{- end }}
 {{- if and .Values.persistence.enabled (ne $storage "pglite") }}
 {{- fail (printf "users-grpc: persistence.enabled is for storage.type=pglite; storage.type is %s." $storage) }}
+{{- end }}
+{{- $memoryLimit := dig "limits" "memory" "" (.Values.resources | default dict) }}
+{{- if and (eq $storage "pglite") $memoryLimit (lt (int (include "users-grpc.memoryMiB" $memoryLimit)) 768) }}
+{{- fail (printf "users-grpc: storage.type is pglite, but resources.limits.memory is %s: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more." (toString $memoryLimit)) }}
 {{- end }}
 {{- $database := or .Values.database.url .Values.database.existingSecret }}
 {{- if and (eq $storage "postgres") (not $database) }}

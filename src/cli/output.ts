@@ -51,6 +51,30 @@ export class Output {
     }
   }
 
+  /**
+   * Users arriving a page at a time (list, search), each page printed as it
+   * arrives and then dropped. -o json is still one JSON array (the text users()
+   * prints), and -o yaml one sequence, written item by item; -o table aligns
+   * the columns within each page, with the header once.
+   */
+  async pagedUsers(pages: AsyncIterable<User[]>): Promise<void> {
+    let printed = 0;
+    for await (const page of pages) {
+      if (this.config.quiet || page.length === 0) continue;
+      if (this.config.format === 'json') {
+        this.write(page.map((user, i) => `${printed + i === 0 ? '[\n' : ',\n'}${JSON.stringify(userToJson(user), null, 2).replace(/^/gm, '  ')}`).join(''));
+      } else if (this.config.format === 'table') {
+        this.write(this.table(page, this.config.headers && printed === 0));
+      } else {
+        this.users(page);
+      }
+      printed += page.length;
+    }
+    if (this.config.quiet) return;
+    if (this.config.format === 'json') this.write(printed === 0 ? '[]\n' : '\n]\n');
+    else if (printed === 0) this.users([]);
+  }
+
   /** One user: a JSON or YAML object, a table with one row, or one line. */
   user(user: User): void {
     if (this.config.quiet) return;
@@ -79,9 +103,9 @@ export class Output {
   }
 
   /** Columns padded to their widest cell; the last one cut with … to the terminal width. */
-  private table(users: User[]): string {
+  private table(users: User[], headers = this.config.headers): string {
     const rows = users.map((user) => TABLE_COLUMNS.map(([, cell]) => oneLine(cell(user))));
-    if (this.config.headers) rows.unshift(TABLE_COLUMNS.map(([header]) => header));
+    if (headers) rows.unshift(TABLE_COLUMNS.map(([header]) => header));
     if (rows.length === 0) return '';
     const widths = TABLE_COLUMNS.map((_, column) => Math.max(...rows.map((row) => stringWidth(row[column]))));
     const gap = 3;

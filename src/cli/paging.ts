@@ -1,0 +1,52 @@
+import type { SearchResp, User } from '../../gen/user/user';
+import { ConfigError } from '../shared/config-error';
+import { quote } from '../shared/quote';
+import { int32Arg, type RawArgs } from './args';
+import type { CliOption } from './global-options';
+
+/** How `list` and `search` page through the answer. */
+export interface PagingInput {
+  /** Users asked for in each call; the server may lower it (its --max-page-size). */
+  pageSize: number;
+  /** Stop after this many users; undefined: all of them. */
+  limit?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 1000;
+
+export const PAGING_OPTIONS: Record<string, CliOption> = {
+  limit: { type: 'number', describe: 'print at most this many users', defaultDescription: 'all' },
+  'page-size': { type: 'number', describe: 'users fetched per call; the server may lower it', defaultDescription: String(DEFAULT_PAGE_SIZE) },
+};
+
+export function pagingInput(args: RawArgs, argv: readonly string[]): PagingInput {
+  return { pageSize: positiveArg(args, 'page-size', argv) ?? DEFAULT_PAGE_SIZE, limit: positiveArg(args, 'limit', argv) };
+}
+
+function positiveArg(args: RawArgs, name: string, argv: readonly string[]): number | undefined {
+  const value = int32Arg(args, name, argv);
+  if (value !== undefined && value < 1) throw new ConfigError(`invalid --${name} ${quote(String(value))}: expected a whole number from 1`);
+  return value;
+}
+
+/**
+ * The pages of a List or Search, one call each, following next_page_token
+ * until it is empty or the limit is reached. Only the page being printed is
+ * held, so paging through any number of users takes constant memory. (The
+ * client's status middleware has already turned a failed page into an error.)
+ */
+export async function* fetchPages(
+  call: (page: { pageSize: number; pageToken: string }) => Promise<SearchResp>,
+  { pageSize, limit = Infinity }: PagingInput,
+): AsyncGenerator<User[]> {
+  let left = limit;
+  let pageToken = '';
+  do {
+    const response = await call({ pageSize: Math.min(pageSize, left), pageToken });
+    // A server older than paging answers everything at once, with no token: that ends it too.
+    const users = response.users.slice(0, left);
+    left -= users.length;
+    yield users;
+    pageToken = response.nextPageToken;
+  } while (pageToken !== '' && left > 0);
+}

@@ -1,53 +1,68 @@
-// make bench: what one page costs with 1,000 users and with 1,000,000 in the
-// in-memory store, through the domain (page tokens) and the repository's
-// ordered indexes. Printed as the ratio of the two: it must stay near 1, since
-// a page is a B+ tree descent and a walk of page-size entries, never a scan.
+// make bench: what one page costs with 1,000, 100,000 and 1,000,000 users in
+// the in-memory store, through the domain (page tokens) and the repository's
+// ordered indexes, as a ratio to the page at 1,000. A page is a B+ tree descent
+// and a walk of page-size entries, never a scan: its work does not grow with
+// the store. What does grow is the share of those entries found in the CPU's
+// caches (all of them at 1,000 users, few at 1,000,000), hence the middle size:
+// from 100,000 on, the ratio stays put. The last column is the same page taken
+// the way the store answered before paging (every user scanned, filtered and
+// sorted), for scale.
 import { performance } from 'node:perf_hooks';
+import { emailKey } from '../src/domain/email-key';
+import { compareKeys } from '../src/domain/key-order';
 import type { User } from '../src/domain/user';
 import { toUserRecord } from '../src/domain/user-record';
 import { UserService, type Page, type PageRequest } from '../src/domain/user-service';
 import type { Outcome } from '../src/domain/result';
 import { MemoryUserRepository } from '../src/repository/memory-user-repository';
 
-const SMALL = 1_000;
-const LARGE = Number(process.env.BENCH_PAGE_USERS ?? 1_000_000);
+const SIZES = [1_000, 100_000, Number(process.env.BENCH_PAGE_USERS ?? 1_000_000)];
 const PAGE_SIZE = 100;
 /** Pages timed per measurement; each size is measured ROUNDS times, interleaved, and the median kept (the machine is shared). */
 const PAGES = 500;
 const ROUNDS = 7;
 
-type Query = { name: string; run: (service: UserService, page: PageRequest) => Promise<Outcome<Page>> };
+type Query = {
+  name: string;
+  run: (service: UserService, page: PageRequest) => Promise<Outcome<Page>>;
+  /** The same query the way the store answered before paging. */
+  keep: (user: User) => boolean;
+  byAge: boolean;
+};
 const QUERIES: Query[] = [
-  { name: 'List', run: (s, page) => s.list(page) },
-  // "an" is in a third of the names: a name page walks ~3 × page size entries.
-  { name: 'SearchName "an"', run: (s, page) => s.searchName('an', page) },
-  { name: 'SearchAge 20-40', run: (s, page) => s.searchAge({ from: 20, toIncluded: 40 }, page) },
+  { name: 'List', run: (s, page) => s.list(page), keep: () => true, byAge: false },
+  // "ann" is one first name in nine: a name page walks ~9 × page size entries.
+  { name: 'SearchName ann', run: (s, page) => s.searchName('ann', page), keep: (u) => u.firstName === 'Ann', byAge: false },
+  { name: 'SearchAge 20-40', run: (s, page) => s.searchAge({ from: 20, toIncluded: 40 }, page), keep: (u) => u.age >= 20 && u.age <= 40, byAge: true },
 ];
 const FIRST_NAMES = ['Valencia', 'Maël', 'José', 'Zoë', 'Ann', 'Liam', 'Noah', 'Emma', 'Ada'];
 
 async function main(): Promise<void> {
   console.log(`a page of ${PAGE_SIZE} users, through UserService (token decoded, page read, next token made): µs per page,`);
   console.log(`median of ${ROUNDS} interleaved runs of ${PAGES} pages taken at positions spread from the first page to the last`);
-  const small = await filledService(SMALL);
-  const large = await filledService(LARGE);
-  console.log(`${'query'.padEnd(18)} ${`${SMALL} users`.padStart(14)} ${`${LARGE} users`.padStart(16)}   ratio`);
+  const stores = [];
+  for (const size of SIZES) stores.push(await filledStore(size));
+  console.log(['query'.padEnd(16), ...SIZES.map((n) => `${n} users`.padStart(22)), `scan at ${SIZES.at(-1)}`.padStart(22)].join(''));
   for (const query of QUERIES) {
-    const [smallTokens, largeTokens] = [await spreadTokens(small, query, 50), await spreadTokens(large, query, 50)];
-    const atSmall: number[] = [];
-    const atLarge: number[] = [];
+    const tokens = [];
+    for (const { service } of stores) tokens.push(await spreadTokens(service, query, 50));
+    const runs: number[][] = stores.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      atSmall.push(await pageCost(small, query, smallTokens));
-      atLarge.push(await pageCost(large, query, largeTokens));
+      for (const [i, { service }] of stores.entries()) runs[i].push(await pageCost(service, query, tokens[i]));
     }
-    const [s, l] = [median(atSmall), median(atLarge)];
-    console.log(`${query.name.padEnd(18)} ${`${s.toFixed(1)} µs`.padStart(14)} ${`${l.toFixed(1)} µs`.padStart(16)}   ${(l / s).toFixed(2)}`);
+    const costs = runs.map(median);
+    const scan = scanCost(stores.at(-1)!.users, query);
+    const cell = (us: number) => `${us.toFixed(1)} µs (${(us / costs[0]).toFixed(2)})`.padStart(22);
+    console.log([query.name.padEnd(16), ...costs.map(cell), cell(scan)].join(''));
   }
+  console.log('(in brackets: the ratio to the page at 1000 users)');
 }
 
 /** A store of `count` users inserted in random email order (a sorted fill would flatter the tree). */
-async function filledService(count: number): Promise<UserService> {
+async function filledStore(count: number): Promise<{ service: UserService; users: User[] }> {
   const started = performance.now();
   const repository = new MemoryUserRepository();
+  const users: User[] = [];
   let seed = 42;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < count; i++) {
@@ -60,10 +75,23 @@ async function filledService(count: number): Promise<UserService> {
       phone: '+1 (906) 568-2594',
       address: '941 Merit Court, Grill, Mississippi, 4961',
     };
+    users.push(user);
     await repository.insert(toUserRecord(user));
   }
   console.log(`filled ${count} users in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return new UserService(repository);
+  return { service: new UserService(repository), users };
+}
+
+/** µs for the first page the pre-paging way: every user scanned and filtered, the matches sorted by their keys. */
+function scanCost(users: User[], query: Query): number {
+  const started = performance.now();
+  const page = users
+    .filter(query.keep)
+    .map((user) => ({ user, key: emailKey(user.email) }))
+    .sort((a, b) => (query.byAge ? a.user.age - b.user.age : 0) || compareKeys(a.key, b.key))
+    .slice(0, PAGE_SIZE);
+  if (page.length === 0) throw new Error(`${query.name}: no page`);
+  return (performance.now() - started) * 1000;
 }
 
 /** Mean µs per page over pages starting at the given tokens, after a warm-up (JIT). */

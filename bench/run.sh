@@ -16,7 +16,7 @@ mkdir -p bench/results
 # NODE_EXTRA_CA_CERTS makes every node start slower on some machines: not ours to measure.
 unset NODE_EXTRA_CA_CERTS
 
-echo "== page cost: the same page with 1,000 and with ${BENCH_PAGE_USERS:-1000000} users in the in-memory store (bench/page-cost.ts)"
+echo "== page cost: the same page with 1,000, 100,000 and ${BENCH_PAGE_USERS:-1000000} users in the in-memory store (bench/page-cost.ts)"
 esbuild --bundle --platform=node --log-level=warning bench/page-cost.ts --outfile=dist/bench-page-cost.js
 node --max-old-space-size=4096 dist/bench-page-cost.js
 

@@ -35,23 +35,26 @@ export class MemoryUserRepository implements UserRepository {
   }
 
   async list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
-    return take(this.byEmailKey.values(afterEmailKey), (key) => key === afterEmailKey, () => true, limit);
+    return take(this.byEmailKey.values(afterEmailKey), afterEmailKey, () => true, limit);
   }
 
   async searchName(foldedQuery: string, afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]> {
     // No index answers "contains": this walks the email order from the
     // position on, and stops as soon as the page is full.
     const matches = (r: UserRecord) => r.foldedFirstName.includes(foldedQuery) || r.foldedLastName.includes(foldedQuery);
-    return take(this.byEmailKey.values(afterEmailKey), (key) => key === afterEmailKey, matches, limit);
+    return take(this.byEmailKey.values(afterEmailKey), afterEmailKey, matches, limit);
   }
 
   async searchAge(from: number, toIncluded: number, after: AgePosition | undefined, limit: number): Promise<UserRecord[]> {
-    const start = after && after.age >= from ? after : { age: from, emailKey: '' };
-    const isStart = (r: UserRecord) => after !== undefined && r.user.age === after.age && r.emailKey === after.emailKey;
+    const start = after && after.age >= from ? after : undefined;
     const records: UserRecord[] = [];
-    for (const record of this.byAge.values(start)) {
+    let first = true;
+    for (const record of this.byAge.values(start ?? { age: from, emailKey: '' })) {
       if (records.length >= limit || record.user.age > toIncluded) break;
-      if (!isStart(record)) records.push(copyRecord(record));
+      // Iteration starts at the position itself when it is stored: it is excluded.
+      const isStart = first && start !== undefined && record.user.age === start.age && record.emailKey === start.emailKey;
+      first = false;
+      if (!isStart) records.push(copyRecord(record));
     }
     return records;
   }
@@ -63,16 +66,15 @@ export class MemoryUserRepository implements UserRepository {
   async close(): Promise<void> {}
 }
 
-function take(
-  records: Iterable<UserRecord>,
-  isStart: (emailKey: string) => boolean,
-  keep: (record: UserRecord) => boolean,
-  limit: number,
-): UserRecord[] {
+/** Up to `limit` kept records, from an iteration that starts at `after` itself when it is stored (it is excluded). */
+function take(records: Iterable<UserRecord>, after: string | undefined, keep: (record: UserRecord) => boolean, limit: number): UserRecord[] {
   const page: UserRecord[] = [];
   if (limit <= 0) return page;
+  let first = true;
   for (const record of records) {
-    if (isStart(record.emailKey) || !keep(record)) continue;
+    const isStart = first && record.emailKey === after;
+    first = false;
+    if (isStart || !keep(record)) continue;
     page.push(copyRecord(record));
     if (page.length >= limit) break;
   }

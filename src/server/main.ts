@@ -50,20 +50,20 @@ async function main(): Promise<void> {
     }
     signalled = true;
     logger.info('shutting down gracefully', { signal, ...(config.drainDelayMs > 0 && { drain_delay_ms: config.drainDelayMs }), grace_period_ms: config.gracePeriodMs });
-    server
-      .shutdown()
-      .then(() => tracing?.shutdown().catch((error: Error) => logger.warn('traces not all sent', { error: error.message })))
-      .then(
-        () => {
-          logger.info('users-server stopped');
-          // Exit now rather than wait for stray handles; stdout is synchronous for pipes and files.
-          process.exit(0);
-        },
-        (error: Error) => {
-          logger.error('shutdown failed', { error: error.stack });
-          process.exit(1);
-        },
-      );
+    // With tracing, the spans still buffered are sent once the calls are done.
+    const traces = tracing;
+    const stopped = traces ? server.shutdown().then(() => traces.shutdown().catch((error: Error) => logger.warn('traces not all sent', { error: error.message }))) : server.shutdown();
+    stopped.then(
+      () => {
+        logger.info('users-server stopped');
+        // Exit now rather than wait for stray handles; stdout is synchronous for pipes and files.
+        process.exit(0);
+      },
+      (error: Error) => {
+        logger.error('shutdown failed', { error: error.stack });
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

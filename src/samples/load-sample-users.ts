@@ -1,6 +1,7 @@
 import type { UserService } from '../domain/user-service';
 import { emailKey } from '../domain/email-key';
 import type { User } from '../domain/user';
+import { ECHO_LIMIT, escape } from '../shared/quote';
 import { SamplesFileError } from './sample-users-file';
 
 /**
@@ -22,7 +23,7 @@ export async function loadSampleUsers(service: UserService, users: User[], sourc
     }
     const duplicateInSource = createdEmails.has(emailKey(user.email)) || createdIds.has(user.id.trim());
     if (outcome.kind === 'conflict' && !duplicateInSource) continue;
-    throw new SamplesFileError(`${source}: entry ${index} (${user.email || 'no email'}): ${outcome.message}`);
+    throw new SamplesFileError(`${source}: entry ${index} (${user.email ? escape(user.email, ECHO_LIMIT) : 'no email'}): ${outcome.message}`);
   }
   return createdEmails.size;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { User } from '../domain/user';
-import { quote } from '../shared/quote';
+import { escape, quote } from '../shared/quote';
 
 /** Thrown when a samples file cannot be used; the message is one line naming the file. */
 export class SamplesFileError extends Error {}
@@ -14,7 +14,7 @@ const FIELDS = { id: 'string', age: 'number', firstName: 'string', lastName: 'st
  */
 export async function readSampleUsersFile(path: string): Promise<User[]> {
   const fail = (problem: string): never => {
-    throw new SamplesFileError(`samples file ${path}: ${problem}`);
+    throw new SamplesFileError(`samples file ${escape(path)}: ${problem}`);
   };
   let text = '';
   try {
@@ -34,7 +34,8 @@ export async function readSampleUsersFile(path: string): Promise<User[]> {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${at}: expected an object`);
     const record = entry as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!(key in FIELDS)) fail(`${at}: unknown field ${quote(key)}`);
+      // Own properties only: `constructor` or `__proto__` are not fields.
+      if (!Object.hasOwn(FIELDS, key)) fail(`${at}: unknown field ${quote(key)}`);
     }
     for (const [key, type] of Object.entries(FIELDS)) {
       const value = record[key];

@@ -1,11 +1,12 @@
 import yargs from 'yargs';
 import { ConfigError } from '../shared/config-error';
-import { readPemFile } from '../shared/pem-file';
+import { parseHostPort } from '../shared/host-port';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
 import { byteSizeFrom, duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
 import { postgresClientConfig } from '../repository/sql/postgres-client-config';
+import { readTlsFiles, type TlsFiles } from './tls-files';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
 
 /**
@@ -20,6 +21,9 @@ import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues }
  * or add one there. The row's fields are described in src/shared/settings.ts.
  * Rules that join several settings go in toServerConfig below.
  */
+/** The metrics listener's port when --metrics-address is not given (its host is --address's). */
+export const METRICS_PORT = 9402;
+
 export const SERVER_SETTINGS = {
   address: {
     flag: 'address',
@@ -88,9 +92,43 @@ export const SERVER_SETTINGS = {
     env: 'METRICS_ADDRESS',
     // Empty means something here: no metrics listener, from the flag or the variable.
     emptyEnvIsValue: true,
-    default: '0.0.0.0:9402',
     parse: (raw: string, source: string) => (raw === '' ? undefined : hostPort(raw, source)),
-    describe: 'host:port of the Prometheus /metrics listener; empty disables it',
+    describe: `host:port of the Prometheus /metrics listener, by default the host of --address on port ${METRICS_PORT}; empty disables it`,
+  },
+  maxUsers: {
+    flag: 'max-users',
+    env: 'MAX_USERS',
+    default: '50000',
+    parse: integerFrom(1, 999_999_999),
+    describe: 'most users the in-memory store holds; past it Create answers FAILED (size the memory limit for it: README, Limits)',
+  },
+  maxConcurrentStreams: {
+    flag: 'max-concurrent-streams',
+    env: 'MAX_CONCURRENT_STREAMS',
+    default: '100',
+    parse: integerFrom(1, 999_999_999),
+    describe: 'most calls (HTTP/2 streams) one connection may have open at once (grpc.max_concurrent_streams)',
+  },
+  maxConnectionIdleMs: {
+    flag: 'max-connection-idle',
+    env: 'MAX_CONNECTION_IDLE',
+    default: '5m',
+    parse: duration,
+    describe: 'a connection with no call for this long is closed (GOAWAY; clients reconnect when they need to)',
+  },
+  keepaliveTimeMs: {
+    flag: 'keepalive-time',
+    env: 'KEEPALIVE_TIME',
+    default: '2m',
+    parse: duration,
+    describe: 'ping a connection after this long without activity, to find dead peers',
+  },
+  keepaliveTimeoutMs: {
+    flag: 'keepalive-timeout',
+    env: 'KEEPALIVE_TIMEOUT',
+    default: '20s',
+    parse: duration,
+    describe: 'close a connection whose ping has no answer after this long',
   },
   database: {
     flag: 'database-url',
@@ -116,14 +154,7 @@ export const SERVER_SETTINGS = {
   },
 } satisfies SettingsTable;
 
-export interface TlsFiles {
-  cert: Buffer;
-  key: Buffer;
-  /** With a client CA, clients must present a certificate it signed (mTLS). */
-  clientCa?: Buffer;
-  /** Where they were read from: the server watches these files and reloads them. */
-  paths: { cert: string; key: string; clientCa?: string };
-}
+export type { TlsFiles };
 
 type SettingsValues = SettingValues<typeof SERVER_SETTINGS>;
 
@@ -171,12 +202,11 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
   } else {
     if (tlsCertFile === undefined) throw new ConfigError(`${sources.tlsKeyFile} needs --tls-cert-file too`);
     if (tlsKeyFile === undefined) throw new ConfigError(`${sources.tlsCertFile} needs --tls-key-file too`);
-    tls = {
-      cert: readPemFile(tlsCertFile, sources.tlsCertFile!),
-      key: readPemFile(tlsKeyFile, sources.tlsKeyFile!),
-      clientCa: tlsClientCaFile === undefined ? undefined : readPemFile(tlsClientCaFile, sources.tlsClientCaFile!),
-      paths: { cert: tlsCertFile, key: tlsKeyFile, clientCa: tlsClientCaFile },
-    };
+    tls = readTlsFiles(
+      { path: tlsCertFile, source: sources.tlsCertFile! },
+      { path: tlsKeyFile, source: sources.tlsKeyFile! },
+      tlsClientCaFile === undefined ? undefined : { path: tlsClientCaFile, source: sources.tlsClientCaFile! },
+    );
   }
   if (config.database?.kind === 'postgres') {
     // The URL with libpq's PGSSL* variables: a bad sslmode or a missing certificate file is a start-up error too.
@@ -186,7 +216,9 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
       throw new ConfigError(`invalid ${sources.database}: ${(error as Error).message}`);
     }
   }
-  return { ...config, logLevel: verbose ? 'debug' : config.logLevel, tls };
+  // By default, metrics are served where the gRPC server is: loopback stays loopback.
+  const metricsAddress = sources.metricsAddress ? config.metricsAddress : `${parseHostPort(config.address)!.host}:${METRICS_PORT}`;
+  return { ...config, metricsAddress, logLevel: verbose ? 'debug' : config.logLevel, tls };
 }
 
 function databaseUrl(raw: string, source: string): Storage {

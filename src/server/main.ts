@@ -29,6 +29,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+  // Node prints its warnings to stderr in its own format; they go through the
+  // logger instead, so that under --logfmt=json every line is JSON.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn('node warning', { name: warning.name, warning: warning.message }));
   if (migrateOnly) return migrate(config.database!, config.databasePoolSize, logger);
 
   let server;

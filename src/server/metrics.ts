@@ -4,6 +4,7 @@ import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
 import { RepositoryUnavailableError } from '../repository/repository-unavailable-error';
 import { parseHostPort } from '../shared/host-port';
+import { REJECTION_REASONS, type RejectionReason } from './transport/rejected-requests';
 
 const LABELS = ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_path'] as const;
 const LABELS_WITH_CODE = [...LABELS, 'grpc_code'] as const;
@@ -12,6 +13,8 @@ export interface ServerMetrics {
   registry: Registry;
   /** Counts and times every call of this server into `registry`. */
   middleware: ServerMiddleware;
+  /** Counts a request refused before a handler ran (grpc_server_rejected_total). */
+  countRejected(reason: RejectionReason): void;
 }
 
 /**
@@ -58,7 +61,15 @@ export function createServerMetrics(countUsers: () => Promise<number>): ServerMe
       buckets: exponentialBuckets(0.001, 4, 12),
     }),
   });
-  return { registry, middleware };
+  const rejected = new Counter({
+    name: 'grpc_server_rejected_total',
+    help: 'Requests refused before a handler ran: oversized, malformed, invalid UTF-8, unsupported compression.',
+    registers,
+    labelNames: ['reason'],
+  });
+  // Every reason is a series from the start, so that a rate over it is never "no data".
+  for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
+  return { registry, middleware, countRejected: (reason) => rejected.inc({ reason }) };
 }
 
 /** Serves GET /metrics; resolves with the bound port once listening. */

@@ -10,6 +10,7 @@ import { builtinSampleUsers } from '../samples/builtin-sample-users';
 import { loadSampleUsers } from '../samples/load-sample-users';
 import { readSampleUsersFile } from '../samples/sample-users-file';
 import type { Logger } from '../shared/logger';
+import { escape } from '../shared/quote';
 import type { Tracing } from '../shared/tracing';
 import type { ServerConfig } from './config';
 import { serverChannelOptions } from './channel-options';
@@ -21,6 +22,9 @@ import { reflectionService, ServerReflectionService } from './reflection';
 import { watchTlsFiles } from './tls-reloader';
 import { callLoggingMiddleware } from './transport/call-logging-middleware';
 import { internalErrorMiddleware } from './transport/internal-error-middleware';
+import { createInFlightCalls } from './transport/in-flight-calls';
+import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
+import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { userHandlers } from './transport/user-handlers';
 
@@ -57,7 +61,7 @@ export async function startUsersServer(config: ServerConfig, logger: Logger, rep
 
 async function openLoggedStorage(config: ServerConfig, logger: Logger, tracing: Tracing | undefined): Promise<OpenedStorage> {
   const storage = config.database ?? { kind: 'memory' };
-  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, env: process.env, tracing });
+  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, maxUsers: config.maxUsers, env: process.env, tracing });
   if (opened.migration) {
     logger.info('storage opened', { storage: describeStorage(storage), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
   }
@@ -78,15 +82,23 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const terminator = createTerminator();
   // No metrics wanted, no counting and no process-metrics timers either.
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
-  const options = serverChannelOptions(config);
+  const inFlight = createInFlightCalls();
+  const logRejection = rateLimitedRejectionLog(logger);
+  const onRejected = (rejection: Rejection) => {
+    metrics?.countRejected(rejection.reason);
+    logRejection(rejection);
+  };
+  const options = { ...serverChannelOptions(config), interceptors: [rejectionInterceptor(onRejected)] };
   // Tracing outermost, so that the call log line can name the call's span.
   const traced = tracing ? createServer(options).use(tracing.serverMiddleware) : createServer(options);
   const server = (metrics ? traced.use(metrics.middleware) : traced)
+    .use(inFlight.middleware)
     .use(callLoggingMiddleware(logger, tracing?.logFields))
+    .use(refuseInvalidUtf8((method, field) => onRejected({ reason: 'invalid_utf8', method, grpcCode: 'INVALID_ARGUMENT', details: `${field} is not valid UTF-8` })))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
-  server.add(UserServiceDefinition, userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
-  server.add(HealthDefinition, HealthServiceImpl(health.state));
+  server.add(withUtf8Check(UserServiceDefinition), userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
+  server.add(withUtf8Check(HealthDefinition), HealthServiceImpl(health.state));
   if (config.reflection) {
     server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));
   }
@@ -109,12 +121,15 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), config.gracePeriodMs);
     });
-    const result = await Promise.race([server.shutdown().then(() => 'drained' as const), graceOver]);
+    // Done when every call has ended, even if a connection stays open (a
+    // client that ignores GOAWAY, a raw socket): forceShutdown closes those.
+    const drained = Promise.race([server.shutdown(), inFlight.idle().then(flushed)]).then(() => 'drained' as const);
+    const result = await Promise.race([drained, graceOver]);
     clearTimeout(timer);
-    if (result === 'timeout') {
-      logger.warn('grace period over: cutting the calls still in flight', { grace_period_ms: config.gracePeriodMs });
-      server.forceShutdown();
+    if (result === 'timeout' && inFlight.count() > 0) {
+      logger.warn('grace period over: cutting the calls still in flight', { calls: inFlight.count(), grace_period_ms: config.gracePeriodMs });
     }
+    server.forceShutdown();
     tlsReloader?.close();
     healthListener?.close();
     await metricsListener?.close();
@@ -135,6 +150,15 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   };
 }
 
+/**
+ * Resolves once the last call's status has reached the socket: grpc-js hands
+ * it to HTTP/2 after the handler ends, and Node writes HTTP/2 frames from an
+ * immediate. Two turns of the event loop's check phase, not a timer.
+ */
+function flushed(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -148,7 +172,7 @@ async function loadSamples(config: ServerConfig, service: UserService, logger: L
     return;
   }
   const [users, source] = config.samplesFile
-    ? [await readSampleUsersFile(config.samplesFile), `samples file ${config.samplesFile}`]
+    ? [await readSampleUsersFile(config.samplesFile), `samples file ${escape(config.samplesFile)}`]
     : [builtinSampleUsers(), 'built-in sample users'];
   const count = await loadSampleUsers(service, users, source);
   logger.info('sample users loaded', { count, source });

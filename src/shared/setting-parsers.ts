@@ -22,6 +22,8 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], so
 
 /** `host:port`, IPv6 as `[::1]:8000`. */
 export function hostPort(raw: string, source: string): string {
+  // Refused rather than trimmed: a stray space or newline is a mistake in a manifest.
+  if (/[\s\p{Cc}]/u.test(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: white space or control characters are not allowed`);
   if (!parseHostPort(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected host:port, e.g. 0.0.0.0:8000`);
   return raw;
 }

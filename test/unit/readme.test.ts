@@ -15,7 +15,8 @@ test('the users-server table has one row per setting, with its flag, variable an
   expect(table.length).toBe(2 + Object.keys(SERVER_SETTINGS).length + 1);
   expect(table).toContain('| `--address` | `ADDRESS`, or `PORT` for the port alone | `0.0.0.0:8000` | host:port the gRPC server listens on |');
   expect(table).toContain('| `-v` |  |  | verbose: same as --log-level=debug |');
-  expect(table).toContain('| `--metrics-address` | `METRICS_ADDRESS` | `0.0.0.0:9402` | host:port of the Prometheus /metrics listener; empty disables it |');
+  expect(table).toContain('| `--metrics-address` | `METRICS_ADDRESS` |  | host:port of the Prometheus /metrics listener, by default the host of --address on port 9402; empty disables it |');
+  expect(table).toContain('| `--max-users` | `MAX_USERS` | `50000` | most users the in-memory store holds; past it Create answers FAILED (size the memory limit for it: README, Limits) |');
 });
 
 test('a README without the section markers is refused, not silently left alone', () => {

@@ -165,3 +165,27 @@ describe('loadSampleUsers (as the server loads a samples file)', () => {
     expect(message).toBe(`${source}: entry 1 (b@x.io): id u1 already exists`);
   });
 });
+
+describe('hostile samples files', () => {
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('an entry with the key %j is refused like any unknown key', async (key) => {
+    const file = dir.write(`proto-${key}.json`, `[{"email": "a@x.io", "${key}": {}}]`);
+    expect(await readError(file)).toBe(`samples file ${file}: entry 0: unknown field "${key}"`);
+  });
+
+  test('an email with a newline is escaped: the message stays one line', async () => {
+    const service = new UserService(new MemoryUserRepository());
+    const users = await readSampleUsersFile(dir.write('newline.json', '[{"email": "a@x.io\\nInjected: line"}]'));
+    const error: unknown = await loadSampleUsers(service, users, 'samples file f').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe(
+      'samples file f: entry 0 (a@x.io\\nInjected: line): user.email "a@x.io\\nInjected: line" is not a valid email address',
+    );
+  });
+
+  test('a file name with a newline is escaped too', async () => {
+    const file = dir.write('bad\nname.json', '{}');
+    expect(await readError(file)).toBe(`samples file ${file.replace('\n', '\\n')}: expected a JSON array of users`);
+  });
+});

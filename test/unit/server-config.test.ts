@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config';
 import { ConfigError } from '../../src/shared/config-error';
+import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 let dir: TempDir;
@@ -8,14 +9,19 @@ let cert: string;
 let key: string;
 let ca: string;
 let notPem: string;
+let certificates: TestCertificates;
 beforeAll(() => {
   dir = makeTempDir();
-  cert = dir.write('server.crt', '-----BEGIN CERTIFICATE-----\ncert\n-----END CERTIFICATE-----\n');
-  key = dir.write('server.key', '-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n');
-  ca = dir.write('ca.crt', '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n');
+  certificates = makeTestCertificates();
+  cert = certificates.serverCert;
+  key = certificates.serverKey;
+  ca = certificates.caCert;
   notPem = dir.write('not.pem', 'hello\n');
 });
-afterAll(() => dir.cleanup());
+afterAll(() => {
+  dir.cleanup();
+  certificates.cleanup();
+});
 
 const DEFAULTS: ServerConfig = {
   address: '0.0.0.0:8000',
@@ -34,6 +40,11 @@ const DEFAULTS: ServerConfig = {
   databasePoolSize: 10,
   maxPageSize: 1000,
   maxResponseBytes: 3_670_016,
+  maxUsers: 50_000,
+  maxConcurrentStreams: 100,
+  maxConnectionIdleMs: 300_000,
+  keepaliveTimeMs: 120_000,
+  keepaliveTimeoutMs: 20_000,
 };
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServerConfig(argv, env);
@@ -58,9 +69,17 @@ test('the process environment is not read: only the env given', () => {
 
 describe('flags', () => {
   test.each<[string[], Partial<ServerConfig>]>([
-    [['--address=127.0.0.1:9000'], { address: '127.0.0.1:9000' }],
-    [['--address', '[::1]:9000'], { address: '[::1]:9000' }],
-    [['--address=localhost:0'], { address: 'localhost:0' }],
+    // The metrics listener follows --address's host, on port 9402, unless given.
+    [['--address=127.0.0.1:9000'], { address: '127.0.0.1:9000', metricsAddress: '127.0.0.1:9402' }],
+    [['--address', '[::1]:9000'], { address: '[::1]:9000', metricsAddress: '[::1]:9402' }],
+    [['--address=localhost:0'], { address: 'localhost:0', metricsAddress: 'localhost:9402' }],
+    [['--address=127.0.0.1:9000', '--metrics-address=0.0.0.0:9100'], { address: '127.0.0.1:9000', metricsAddress: '0.0.0.0:9100' }],
+    [['--address=127.0.0.1:9000', '--metrics-address='], { address: '127.0.0.1:9000', metricsAddress: undefined }],
+    [['--max-users=10'], { maxUsers: 10 }],
+    [['--max-concurrent-streams=8'], { maxConcurrentStreams: 8 }],
+    [['--max-connection-idle=30s'], { maxConnectionIdleMs: 30_000 }],
+    [['--keepalive-time=1m'], { keepaliveTimeMs: 60_000 }],
+    [['--keepalive-timeout=5s'], { keepaliveTimeoutMs: 5000 }],
     [['--logfmt=json'], { logFormat: 'json' }],
     [['--logfmt', 'text'], { logFormat: 'text' }],
     [['--log-level=debug'], { logLevel: 'debug' }],
@@ -96,7 +115,7 @@ describe('flags', () => {
     [['--logfmt=json', '--logfmt=text'], { logFormat: 'text' }],
     [['--metrics-address=', '--metrics-address=127.0.0.1:0'], { metricsAddress: '127.0.0.1:0' }],
     [['--samples=false', '--samples'], { samples: true }],
-    [['--address=127.0.0.1:1', '--address=127.0.0.1:2'], { address: '127.0.0.1:2' }],
+    [['--address=127.0.0.1:1', '--address=127.0.0.1:2'], { address: '127.0.0.1:2', metricsAddress: '127.0.0.1:9402' }],
     [['--max-page-size=1'], { maxPageSize: 1 }],
     [['--max-page-size', '50000'], { maxPageSize: 50_000 }],
     [['--max-response-bytes=65536'], { maxResponseBytes: 65_536 }],
@@ -129,10 +148,15 @@ describe('flags', () => {
 
 describe('environment fallbacks', () => {
   test.each<[NodeJS.ProcessEnv, Partial<ServerConfig>]>([
-    [{ ADDRESS: '127.0.0.1:7000' }, { address: '127.0.0.1:7000' }],
+    [{ ADDRESS: '127.0.0.1:7000' }, { address: '127.0.0.1:7000', metricsAddress: '127.0.0.1:9402' }],
+    [{ MAX_USERS: '1000' }, { maxUsers: 1000 }],
+    [{ MAX_CONCURRENT_STREAMS: '50' }, { maxConcurrentStreams: 50 }],
+    [{ MAX_CONNECTION_IDLE: '1h' }, { maxConnectionIdleMs: 3_600_000 }],
+    [{ KEEPALIVE_TIME: '10s' }, { keepaliveTimeMs: 10_000 }],
+    [{ KEEPALIVE_TIMEOUT: '1s' }, { keepaliveTimeoutMs: 1000 }],
     [{ PORT: '9000' }, { address: '0.0.0.0:9000' }],
     [{ PORT: '0' }, { address: '0.0.0.0:0' }],
-    [{ ADDRESS: '127.0.0.1:7000', PORT: '9000' }, { address: '127.0.0.1:7000' }],
+    [{ ADDRESS: '127.0.0.1:7000', PORT: '9000' }, { address: '127.0.0.1:7000', metricsAddress: '127.0.0.1:9402' }],
     [{ LOG_FORMAT: 'json' }, { logFormat: 'json' }],
     [{ LOG_LEVEL: 'warn' }, { logLevel: 'warn' }],
     [{ REFLECTION: 'false' }, { reflection: false }],
@@ -215,6 +239,7 @@ describe('environment fallbacks', () => {
       '--max-response-bytes=1MiB',
     ];
     expect(parse(argv, env)).toEqual({
+      ...DEFAULTS,
       address: '127.0.0.1:8001',
       logFormat: 'text',
       logLevel: 'debug',
@@ -244,6 +269,15 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
   test.each<[string, string[], NodeJS.ProcessEnv, string]>([
     ['--address without port', ['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
     ['--address empty', ['--address='], {}, 'invalid --address "": expected host:port, e.g. 0.0.0.0:8000'],
+    ['--address with spaces around', ['--address= 127.0.0.1:8000 '], {}, 'invalid --address " 127.0.0.1:8000 ": white space or control characters are not allowed'],
+    ['ADDRESS ending in a newline', [], { ADDRESS: '127.0.0.1:8000\n' }, 'invalid ADDRESS "127.0.0.1:8000\\n": white space or control characters are not allowed'],
+    ['--address with a tab inside', ['--address=127.0.0.1:\t8000'], {}, 'invalid --address "127.0.0.1:\\t8000": white space or control characters are not allowed'],
+    ['METRICS_ADDRESS with a NUL', [], { METRICS_ADDRESS: '127.0.0.1:9402\u0000' }, 'invalid METRICS_ADDRESS "127.0.0.1:9402\\u0000": white space or control characters are not allowed'],
+    ['--max-users 0', ['--max-users=0'], {}, 'invalid --max-users "0": expected a whole number from 1 to 999999999'],
+    ['MAX_USERS not a number', [], { MAX_USERS: '10k' }, 'invalid MAX_USERS "10k": expected a whole number from 1 to 999999999'],
+    ['--max-concurrent-streams negative', ['--max-concurrent-streams=-1'], {}, 'invalid --max-concurrent-streams "-1": expected a whole number from 1 to 999999999'],
+    ['--max-connection-idle', ['--max-connection-idle=forever'], {}, 'invalid --max-connection-idle "forever": expected a duration such as 10s, 500ms or 2m'],
+    ['KEEPALIVE_TIME', [], { KEEPALIVE_TIME: 'often' }, 'invalid KEEPALIVE_TIME "often": expected a duration such as 10s, 500ms or 2m'],
     ['--address with a port too big', ['--address=0.0.0.0:70000'], {}, 'invalid --address "0.0.0.0:70000": expected host:port, e.g. 0.0.0.0:8000'],
     ['ADDRESS', [], { ADDRESS: 'localhost' }, 'invalid ADDRESS "localhost": expected host:port, e.g. 0.0.0.0:8000'],
     ['PORT not a number', [], { PORT: 'http' }, 'invalid PORT "http": expected a port number from 0 to 65535'],
@@ -305,5 +339,24 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     expect(configError([], { TLS_CERT_FILE: cert, TLS_KEY_FILE: dir.path })).toBe(
       `invalid TLS_KEY_FILE "${dir.path}": is a directory`,
     );
+  });
+
+  test('TLS files are parsed with node:crypto: garbage, a key for a certificate, a key that does not match', () => {
+    const garbage = dir.write('garbage.pem', '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
+    const garbageKey = dir.write('garbage.key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+    const tls = (c: string, k: string, a?: string) => configError([`--tls-cert-file=${c}`, `--tls-key-file=${k}`, ...(a ? [`--tls-client-ca-file=${a}`] : [])]);
+    expect(tls(garbage, key)).toMatch(new RegExp(`^invalid --tls-cert-file "${garbage}": not a PEM certificate \\([^\n]+\\)$`));
+    expect(tls(cert, garbageKey)).toMatch(new RegExp(`^invalid --tls-key-file "${garbageKey}": not a PEM private key \\([^\n]+\\)$`));
+    expect(tls(key, key)).toBe(`invalid --tls-cert-file "${key}": expected PEM certificates, found a PRIVATE KEY`);
+    expect(tls(cert, cert)).toMatch(new RegExp(`^invalid --tls-key-file "${cert}": not a PEM private key \\([^\n]+\\)$`));
+    expect(tls(cert, certificates.clientKey)).toBe(
+      `--tls-key-file "${certificates.clientKey}" is not the key of the certificate in --tls-cert-file "${cert}"`,
+    );
+    // The client CA: garbage, or a private key in its place, is refused at start-up, not at every handshake.
+    expect(tls(cert, key, garbage)).toMatch(new RegExp(`^invalid --tls-client-ca-file "${garbage}": not a PEM certificate \\([^\n]+\\)$`));
+    expect(tls(cert, key, certificates.clientKey)).toBe(
+      `invalid --tls-client-ca-file "${certificates.clientKey}": expected PEM certificates, found a PRIVATE KEY`,
+    );
+    expect(tls(cert, key, notPem)).toBe(`invalid --tls-client-ca-file "${notPem}": not a PEM file`);
   });
 });

@@ -16,6 +16,27 @@ export function callLoggingMiddleware(logger: Logger, traceFields?: () => Record
     // Stays UNKNOWN only if the call never resumes: a stream its client closed.
     let grpcCode = Status.UNKNOWN;
     let statusCode: string | undefined;
+    let logged = false;
+    const log = () => {
+      if (logged || !logger.isLevelEnabled(level)) return;
+      logged = true;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.log(level, 'call', {
+        method: call.method.path,
+        grpc_code: Status[grpcCode],
+        ...(statusCode !== undefined && { status: statusCode }),
+        duration_ms: Math.round(durationMs * 1000) / 1000,
+        ...traceFields?.(),
+      });
+    };
+    // A call cut by its client or at shutdown is logged when it is cut, even
+    // if its handler is still waiting on a repository that never answers.
+    const onAbort = () => {
+      grpcCode = Status.CANCELLED;
+      statusCode = undefined;
+      log();
+    };
+    context.signal.addEventListener('abort', onAbort);
     try {
       const response = yield* call.next(call.request, context);
       grpcCode = Status.OK;
@@ -32,16 +53,8 @@ export function callLoggingMiddleware(logger: Logger, traceFields?: () => Record
         grpcCode = Status.CANCELLED;
         statusCode = undefined;
       }
-      if (logger.isLevelEnabled(level)) {
-        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.log(level, 'call', {
-          method: call.method.path,
-          grpc_code: Status[grpcCode],
-          ...(statusCode !== undefined && { status: statusCode }),
-          duration_ms: Math.round(durationMs * 1000) / 1000,
-          ...traceFields?.(),
-        });
-      }
+      context.signal.removeEventListener('abort', onAbort);
+      log();
     }
   };
 }

@@ -1,0 +1,80 @@
+import { ServerInterceptingCall, status as GrpcStatus, type ServerInterceptor } from '@grpc/grpc-js';
+import type { Logger } from '../../shared/logger';
+import { escape } from '../../shared/quote';
+
+/** Why a request was refused before (or instead of) reaching a handler. */
+export const REJECTION_REASONS = ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export interface Rejection {
+  reason: RejectionReason;
+  method: string;
+  /** What the client was told. */
+  grpcCode: string;
+  details: string;
+}
+
+/**
+ * Classifies the statuses grpc-js sends by itself, before any handler or
+ * nice-grpc middleware runs: a message over the size limit (or one that
+ * decompresses past it), one that does not decode, an unknown compression.
+ * Statuses our handlers send never have these texts.
+ */
+function classify(code: number, details: string): RejectionReason | undefined {
+  if (code === GrpcStatus.RESOURCE_EXHAUSTED && /^Received message (larger than max|that decompresses to a size larger than)/.test(details)) return 'oversized';
+  if (code === GrpcStatus.INTERNAL && /^(Error deserializing request|Failed to decompress message|Invalid grpc-timeout value)/.test(details)) return 'malformed';
+  if (code === GrpcStatus.UNIMPLEMENTED && details.startsWith('Received message compressed with unsupported encoding')) return 'unsupported_encoding';
+  return undefined;
+}
+
+/**
+ * A grpc-js server interceptor that reports requests grpc-js refuses itself.
+ * grpc-js sends those statuses from inside the innermost call object, by
+ * `this.sendStatus(...)`, so nothing passed down an interceptor chain sees
+ * them: this wraps that method on the innermost call itself.
+ */
+export function rejectionInterceptor(onRejected: (rejection: Rejection) => void): ServerInterceptor {
+  return (method, call) => {
+    const send = call.sendStatus.bind(call);
+    call.sendStatus = (status) => {
+      const details = status.details ?? '';
+      const reason = status.code === undefined ? undefined : classify(status.code, details);
+      if (reason) onRejected({ reason, method: method.path, grpcCode: GrpcStatus[status.code!], details });
+      send(status);
+    };
+    return new ServerInterceptingCall(call);
+  };
+}
+
+/**
+ * Logs each rejection at debug, one line each, at most `burst` lines per
+ * `windowMs`: a flood of bad requests must not become a flood of log lines.
+ * The first line after a quiet window says how many were left out.
+ */
+export function rateLimitedRejectionLog(logger: Logger, options: { burst?: number; windowMs?: number; now?: () => number } = {}) {
+  const { burst = 10, windowMs = 10_000, now = Date.now } = options;
+  let windowStart = -Infinity;
+  let logged = 0;
+  let suppressed = 0;
+  return (rejection: Rejection) => {
+    if (!logger.isLevelEnabled('debug')) return;
+    const time = now();
+    if (time - windowStart >= windowMs) {
+      windowStart = time;
+      logged = 0;
+    }
+    if (logged >= burst) {
+      suppressed++;
+      return;
+    }
+    logged++;
+    logger.debug('request rejected', {
+      reason: rejection.reason,
+      method: escape(rejection.method, 100),
+      grpc_code: rejection.grpcCode,
+      details: rejection.details,
+      ...(suppressed > 0 && { suppressed_before: suppressed }),
+    });
+    suppressed = 0;
+  };
+}

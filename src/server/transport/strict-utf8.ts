@@ -1,0 +1,76 @@
+import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import type { TsProtoServiceDefinition } from 'nice-grpc/lib/service-definitions/ts-proto';
+
+/** Where a decoded request keeps the name of its first string field that was not valid UTF-8. */
+const INVALID_UTF8 = Symbol('invalid UTF-8 field');
+
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * A copy of a ts-proto service definition whose request decoders notice
+ * invalid UTF-8 in string fields. protobuf-es would replace it by U+FFFD, so
+ * that `\xfe@x.io` and `\xff@x.io` became one email; the raw bytes are only
+ * visible here, while decoding. The request is marked rather than refused on
+ * the spot: grpc-js would answer a decoder's exception with a bare INTERNAL,
+ * and refuseInvalidUtf8 says which field was wrong instead.
+ */
+export function withUtf8Check<Definition extends TsProtoServiceDefinition>(definition: Definition): Definition {
+  const methods = Object.fromEntries(
+    Object.entries(definition.methods).map(([name, method]) => [
+      name,
+      { ...method, requestType: { ...method.requestType, decode: (bytes: Uint8Array) => decodeChecked(method.requestType.decode as Decode, bytes) } },
+    ]),
+  );
+  return { ...definition, methods } as Definition;
+}
+
+// ts-proto's decoders take a BinaryReader as well as bytes.
+type Decode = (input: BinaryReader | Uint8Array) => unknown;
+
+function decodeChecked(decode: Decode, bytes: Uint8Array): unknown {
+  const invalid: string[] = [];
+  const message = decode(
+    new BinaryReader(bytes, (text) => {
+      try {
+        return strict.decode(text);
+      } catch {
+        const replaced = lenient.decode(text);
+        invalid.push(replaced);
+        return replaced;
+      }
+    }),
+  );
+  if (invalid.length > 0 && typeof message === 'object' && message !== null) (message as Record<symbol, string>)[INVALID_UTF8] = fieldHolding(message, invalid[0]) ?? 'a string field';
+  return message;
+}
+
+/** The dotted path (`user.email`) of the string field equal to `value`, searched in a decoded message. */
+function fieldHolding(message: unknown, value: string, path = ''): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  for (const [key, field] of Object.entries(message)) {
+    const here = path ? `${path}.${key}` : key;
+    if (field === value) return here;
+    const nested = fieldHolding(field, value, here);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** The field a request marked by withUtf8Check holds invalid UTF-8 in, if any. */
+export function invalidUtf8Field(request: unknown): string | undefined {
+  return typeof request === 'object' && request !== null ? (request as Record<symbol, string | undefined>)[INVALID_UTF8] : undefined;
+}
+
+/** Refuses, before any handler runs, a request marked by withUtf8Check, as Go's protobuf runtime does. */
+export function refuseInvalidUtf8(onRefused: (path: string, field: string) => void): ServerMiddleware {
+  return async function* invalidUtf8(call, context) {
+    const field = call.requestStream ? undefined : invalidUtf8Field(call.request);
+    if (field !== undefined) {
+      onRefused(call.method.path, field);
+      throw new ServerError(Status.INVALID_ARGUMENT, `${field} is not valid UTF-8`);
+    }
+    return yield* call.next(call.request, context);
+  };
+}

@@ -28,10 +28,12 @@ const info = {
 // `import yargs from 'yargs'` would make esbuild take yargs' ESM build, whose
 // help text wraps in the middle of words (its cliui has no wrap-ansi). Resolve
 // yargs as Node's require does, which is what runs from source and in jest.
+// @bufbuild/protobuf too: gen/ imports it, nice-grpc-server-health requires
+// it, and one copy of its BinaryReader class must serve both (instanceof).
 const requireResolvedYargs = {
   name: 'require-resolved-yargs',
   setup(build) {
-    build.onResolve({ filter: /^yargs(\/.*)?$/ }, (args) => ({ path: require.resolve(args.path, { paths: [args.resolveDir] }) }));
+    build.onResolve({ filter: /^(yargs|@bufbuild\/protobuf)(\/.*)?$/ }, (args) => ({ path: require.resolve(args.path, { paths: [args.resolveDir] }) }));
   },
 };
 

@@ -58,7 +58,7 @@ test('when the grace period is over, calls still in flight are cut and shutdown 
       { level: 'warn', message: 'grace period over: cutting the calls still in flight', calls: 1, grace_period_ms: 100 },
     ]);
     // The cut call is logged as cut, though its handler is still waiting on the repository.
-    expect(callLines(env.logger.lines, '/user.UserService/List').map(({ duration_ms, ...line }) => line)).toEqual([
+    expect(callLines(env.logger.lines, '/user.UserService/List').map(({ duration_ms: _duration, ...line }) => line)).toEqual([
       { level: 'info', message: 'call', method: '/user.UserService/List', grpc_code: 'CANCELLED' },
     ]);
   } finally {

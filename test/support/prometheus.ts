@@ -17,11 +17,18 @@ export function parseMetrics(text: string): Sample[] {
   return samples;
 }
 
-/** The value of the one sample with this name and (at least) these labels; 0 when absent, as for a counter never incremented. */
+/** The value of the one sample with this name and (at least) these labels; throws when there is none: a missing series is not 0. */
 export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  const value = maybeSampleValue(samples, name, labels);
+  if (value === undefined) throw new Error(`no sample of ${name} with ${JSON.stringify(labels)}`);
+  return value;
+}
+
+/** Like sampleValue, but undefined when the series does not exist (a labelled counter appears on its first increment). */
+export function maybeSampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
   const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
-  return found[0]?.value ?? 0;
+  return found[0]?.value;
 }
 
 /** GET http://127.0.0.1:PORT/metrics, parsed. */

@@ -1,0 +1,148 @@
+import { createClient } from 'nice-grpc';
+import { CreateReq, GetByEmailReq, SearchNameReq, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
+import { healthClient } from '../support/health-client';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
+import { fieldsOf } from '../support/log-lines';
+import { scrape, sampleValue } from '../support/prometheus';
+import { grpcFrame, rawGrpcCall } from '../support/raw-grpc';
+
+const GRPC = { OK: 0, INTERNAL: 13, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12 };
+const { SUCCESS, INVALID_QUERY, FAILED } = Status_StatusCode;
+
+let env: InProcessServer;
+let metricsPort: number;
+beforeAll(async () => {
+  env = await startInProcessServer({ metricsAddress: '127.0.0.1:0', maxUsers: 3 });
+  metricsPort = env.server.metricsPort!;
+});
+afterAll(() => env.stop());
+
+const rejected = async (reason: string) => sampleValue(await scrape(metricsPort), 'grpc_server_rejected_total', { reason });
+const rejectionLines = () => env.logger.lines.filter((l) => l.message === 'request rejected').map(({ timestamp: _time, ...l }) => fieldsOf(l));
+
+/** A CreateReq whose email bytes are replaced, byte for byte, by `raw` (same length, so the framing stays right). */
+function createWithRawEmail(raw: number[]): Buffer {
+  const placeholder = 'Q'.repeat(raw.length);
+  const bytes = Buffer.from(CreateReq.encode({ user: { id: '', age: 20, name: { first: 'Eve', last: '' }, email: `${placeholder}@x.io`, phone: '', address: '' } }).finish());
+  const at = bytes.indexOf(`${placeholder}@x.io`);
+  Buffer.from(raw).copy(bytes, at);
+  return bytes;
+}
+
+describe('invalid UTF-8, sent as raw bytes, is refused and nothing is stored', () => {
+  test.each([
+    ['\\xfe', [0xfe]],
+    ['\\xff', [0xff]],
+    ['a lone continuation byte', [0x61, 0x80]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['a UTF-16 surrogate encoded in UTF-8', [0xed, 0xa0, 0x80]],
+  ])('Create with %s in user.email: INVALID_ARGUMENT naming the field', async (_what, raw) => {
+    const before = await rejected('invalid_utf8');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/Create', grpcFrame(createWithRawEmail(raw)));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'user.email is not valid UTF-8', body: Buffer.alloc(0) });
+    expect(await rejected('invalid_utf8')).toBe(before + 1);
+    expect((await env.client.list({})).users).toEqual([]);
+  });
+
+  test('GetByEmail and SearchName too; valid UTF-8 in the same place is answered normally', async () => {
+    const email = Buffer.from(GetByEmailReq.encode({ email: 'Q@x.io' }).finish());
+    email[email.indexOf('Q')] = 0xff;
+    expect(await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', grpcFrame(email))).toMatchObject({
+      grpcStatus: GRPC.INVALID_ARGUMENT,
+      grpcMessage: 'email is not valid UTF-8',
+    });
+    const query = Buffer.from(SearchNameReq.encode({ query: 'Q' }).finish());
+    query[query.indexOf('Q')] = 0xfe;
+    expect(await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(query))).toMatchObject({
+      grpcStatus: GRPC.INVALID_ARGUMENT,
+      grpcMessage: 'query is not valid UTF-8',
+    });
+    const valid = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(SearchNameReq.encode({ query: 'é' }).finish())));
+    expect(valid.grpcStatus).toBe(GRPC.OK);
+  });
+
+  test('each refusal is logged at debug, one line each', async () => {
+    env.logger.lines.length = 0;
+    await rawGrpcCall(env.server.port, '/user.UserService/Create', grpcFrame(createWithRawEmail([0xff])));
+    expect(rejectionLines()).toEqual([
+      { level: 'debug', message: 'request rejected', reason: 'invalid_utf8', method: '/user.UserService/Create', grpc_code: 'INVALID_ARGUMENT', details: 'user.email is not valid UTF-8' },
+    ]);
+  });
+});
+
+describe('requests grpc-js refuses before any handler runs are counted and logged', () => {
+  test('a message over 4 MiB: RESOURCE_EXHAUSTED, reason oversized', async () => {
+    env.logger.lines.length = 0;
+    const before = await rejected('oversized');
+    const query = Buffer.from(SearchNameReq.encode({ query: 'a'.repeat(4 * 1024 * 1024) }).finish());
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(query));
+    const details = `Received message larger than max (${query.length} vs 4194304)`;
+    expect(answer).toEqual({ grpcStatus: GRPC.RESOURCE_EXHAUSTED, grpcMessage: details, body: Buffer.alloc(0) });
+    expect(await rejected('oversized')).toBe(before + 1);
+    expect(rejectionLines()).toEqual([
+      { level: 'debug', message: 'request rejected', reason: 'oversized', method: '/user.UserService/SearchName', grpc_code: 'RESOURCE_EXHAUSTED', details },
+    ]);
+  });
+
+  test('a 2 GB length prefix: refused at once, reason oversized', async () => {
+    const before = await rejected('oversized');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.alloc(10), { declaredLength: 2 ** 31 }));
+    expect(answer).toEqual({ grpcStatus: GRPC.RESOURCE_EXHAUSTED, grpcMessage: `Received message larger than max (${2 ** 31} vs 4194304)`, body: Buffer.alloc(0) });
+    expect(await rejected('oversized')).toBe(before + 1);
+  });
+
+  test('bytes that are not protobuf: INTERNAL, reason malformed', async () => {
+    const before = await rejected('malformed');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', grpcFrame(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])));
+    expect(answer).toEqual({ grpcStatus: GRPC.INTERNAL, grpcMessage: 'Error deserializing request', body: Buffer.alloc(0) });
+    expect(await rejected('malformed')).toBe(before + 1);
+  });
+
+  test('a gzip frame that is not gzip: INTERNAL, reason malformed', async () => {
+    const before = await rejected('malformed');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.from('not gzip'), { compressed: true }), { 'grpc-encoding': 'gzip' });
+    expect(answer).toEqual({ grpcStatus: GRPC.INTERNAL, grpcMessage: 'Failed to decompress message', body: Buffer.alloc(0) });
+    expect(await rejected('malformed')).toBe(before + 1);
+  });
+
+  test('an unknown compression: UNIMPLEMENTED, reason unsupported_encoding', async () => {
+    const before = await rejected('unsupported_encoding');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.from('x'), { compressed: true }), { 'grpc-encoding': 'br' });
+    expect(answer).toEqual({ grpcStatus: GRPC.UNIMPLEMENTED, grpcMessage: 'Received message compressed with unsupported encoding "br"', body: Buffer.alloc(0) });
+    expect(await rejected('unsupported_encoding')).toBe(before + 1);
+  });
+
+  test('every reason is a series from the start', async () => {
+    const fresh = await startInProcessServer({ metricsAddress: '127.0.0.1:0' });
+    try {
+      const samples = await scrape(fresh.server.metricsPort!);
+      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding']) {
+        expect([reason, sampleValue(samples, 'grpc_server_rejected_total', { reason })]).toEqual([reason, 0]);
+      }
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+describe('--max-users bounds the memory store', () => {
+  test('past it, Create answers FAILED "the directory is full (3 users)"; the server stays SERVING and answers', async () => {
+    const client = env.client;
+    const user = (email: string) => ({ id: '', age: 30, name: { first: 'A', last: 'B' }, email, phone: '', address: '' });
+    for (const email of ['one@x.io', 'two@x.io', 'three@x.io']) expect((await client.create({ user: user(email) })).status).toEqual({ code: SUCCESS, msg: '' });
+    expect(await client.create({ user: user('four@x.io') })).toEqual({ status: { code: FAILED, msg: 'the directory is full (3 users)' }, user: undefined });
+    expect((await client.list({})).users.map((u) => u.email)).toEqual(['one@x.io', 'three@x.io', 'two@x.io']);
+    expect((await client.getByEmail({ email: 'two@x.io' })).status).toEqual({ code: SUCCESS, msg: '' });
+    expect(await healthClient(env.channel).check({ service: '' })).toEqual({ status: 1 });
+    expect(await healthClient(env.channel).check({ service: 'user.UserService' })).toEqual({ status: 1 });
+  });
+});
+
+test('a status message echoes a 4 MiB email escaped and cut to 100 characters', async () => {
+  const client = createClient(UserServiceDefinition, env.channel);
+  const email = `\u001b[2J\r\n${'x'.repeat(4 * 1024 * 1024 - 100)}`;
+  const answer = await client.create({ user: { id: '', age: 30, name: undefined, email, phone: '', address: '' } });
+  expect(answer.status).toEqual({ code: INVALID_QUERY, msg: 'user.email must be at most 254 characters' });
+  const notFound = await client.getByEmail({ email: `\u001b[2J\r\n${'x'.repeat(200)}@x.io` });
+  expect(notFound.status).toEqual({ code: INVALID_QUERY, msg: `the email \\u001b[2J\\r\\n${'x'.repeat(94)}… cannot be found` });
+});

@@ -1,0 +1,45 @@
+import { connect } from 'node:http2';
+
+export interface RawAnswer {
+  /** grpc-status, as a number; undefined when the server answered without one. */
+  grpcStatus?: number;
+  grpcMessage?: string;
+  /** The response body: length-prefixed messages, as sent. */
+  body: Buffer;
+}
+
+/** A gRPC frame: compressed flag, 4-byte big-endian length, the message bytes. */
+export function grpcFrame(message: Buffer, options: { compressed?: boolean; declaredLength?: number } = {}): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt8(options.compressed ? 1 : 0, 0);
+  header.writeUInt32BE(options.declaredLength ?? message.length, 1);
+  return Buffer.concat([header, message]);
+}
+
+/**
+ * One unary gRPC call over a bare HTTP/2 connection, with exactly the bytes
+ * given: what a hostile client sends, not what a gRPC library would let it.
+ */
+export function rawGrpcCall(port: number, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const chunks: Buffer[] = [];
+    let status: { grpcStatus?: number; grpcMessage?: string } = {};
+    const readStatus = (h: Record<string, unknown>) => {
+      if (h['grpc-status'] !== undefined) {
+        status = { grpcStatus: Number(h['grpc-status']), grpcMessage: decodeURIComponent(String(h['grpc-message'] ?? '')) };
+      }
+    };
+    stream.on('response', readStatus);
+    stream.on('trailers', readStatus);
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', () => {});
+    stream.on('close', () => {
+      session.close();
+      resolve({ ...status, body: Buffer.concat(chunks) });
+    });
+    stream.end(body);
+  });
+}

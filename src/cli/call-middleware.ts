@@ -1,5 +1,6 @@
 import { Status, type ClientMiddleware } from 'nice-grpc-common';
 import { Status_StatusCode, status_StatusCodeToJSON, type Status as UserStatus } from '../../gen/user/user';
+import { oneLine } from '../shared/quote';
 import { callError, StatusError } from './cli-error';
 import { probeConnection } from './connection-probe';
 import type { ConnectionConfig } from './settings';
@@ -14,7 +15,8 @@ export const userStatusMiddleware: ClientMiddleware = async function* userStatus
   const status = (response as { status?: UserStatus } | undefined)?.status;
   if (call.method.path.startsWith('/user.UserService/') && status?.code !== Status_StatusCode.SUCCESS) {
     const code = status_StatusCodeToJSON(status?.code ?? Status_StatusCode.FAILED);
-    throw new StatusError(status?.msg || `the server answered ${code}`, [`status code: ${code}`]);
+    // The server's words, on one line whatever they hold (it may echo a client's control characters).
+    throw new StatusError(oneLine(status?.msg ?? '') || `the server answered ${code}`, [`status code: ${code}`]);
   }
   return response;
 };

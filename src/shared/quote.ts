@@ -6,6 +6,8 @@ export const ECHO_LIMIT = 100;
 // controls, format characters (bidi overrides, zero-width ones) and the
 // Unicode line separators.
 const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * Quotes a user-given value for a one-line message: escaped as a JSON string,
@@ -20,8 +22,17 @@ export function quote(value: string, limit = Infinity): string {
 /** quote() without the quotes, for messages whose wording is fixed (the Go service's). */
 export function escape(value: string, limit = Infinity): string {
   const shown = truncateCodePoints(value, limit);
-  const escaped = JSON.stringify(shown).slice(1, -1).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = JSON.stringify(shown).slice(1, -1).replace(UNSAFE, unicodeEscape);
   return shown.length < value.length ? `${escaped}…` : escaped;
+}
+
+/**
+ * Text from elsewhere (a server's message) made safe for one terminal line:
+ * control, format and line-breaking characters become \uXXXX (\n, \r, \t as
+ * such); quotes and everything else printable stay as they are.
+ */
+export function oneLine(text: string): string {
+  return text.replace(UNSAFE, (c) => SHORT_ESCAPES[c] ?? unicodeEscape(c));
 }
 
 /** A value echoed back to a client: quoted, escaped and cut to ECHO_LIMIT characters. */

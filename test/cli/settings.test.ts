@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { resolveSettings, type CliEnvironment, type Settings } from '../../src/cli/settings';
@@ -273,5 +273,27 @@ describe('colour', () => {
     expect(await color({ COLOR: 'always', TERM: 'dumb' }, false)).toBe(true);
     expect(await color({ COLOR: 'never' }, true)).toBe(false);
     expect(await color({ COLOR: 'never' }, true, { color: 'always' })).toBe(true);
+  });
+});
+
+describe('--cacert and --servername imply --tls (the whole connection compared)', () => {
+  test('--cacert alone: TLS trusting that CA, nothing else', async () => {
+    const settings = await resolve({ cacert: certs.caCert });
+    expect(settings.connection).toEqual({
+      address: 'localhost:8000',
+      tls: { ca: readFileSync(certs.caCert), caSource: `--cacert ${certs.caCert}`, clientCert: undefined, serverName: undefined },
+      timeoutMs: 10_000,
+      timeoutText: '10s',
+    });
+  });
+
+  test('--servername alone: TLS with the system CAs and that server name', async () => {
+    const settings = await resolve({ servername: 'users.example.com' });
+    expect(settings.connection).toEqual({
+      address: 'localhost:8000',
+      tls: { ca: undefined, caSource: undefined, clientCert: undefined, serverName: 'users.example.com' },
+      timeoutMs: 10_000,
+      timeoutText: '10s',
+    });
   });
 });

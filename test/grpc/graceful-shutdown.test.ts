@@ -88,7 +88,7 @@ test('with no call in flight, shutdown ends at once, closing idle connections: o
   deaf.resume();
   const deafClosed = once(deaf, 'close');
   // An idle gRPC connection, never closed by its client.
-  expect(await env.client.list({})).toEqual({ status: { code: Status_StatusCode.SUCCESS, msg: '' }, users: [] });
+  expect(await env.client.list({})).toEqual({ status: { code: Status_StatusCode.SUCCESS, msg: '' }, users: [], nextPageToken: '' });
   await env.server.shutdown();
   await deafClosed;
   expect(env.logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
@@ -120,8 +120,8 @@ test('a health Watch opened after shutdown began ends at once', async () => {
 test('shutdown closes the repository exactly once, after the calls in flight ended', async () => {
   const events: string[] = [];
   class CountingRepository extends GatedRepository {
-    override async list() {
-      const users = await super.list();
+    override async list(afterEmailKey: string | undefined, limit: number) {
+      const users = await super.list(afterEmailKey, limit);
       events.push('list answered');
       return users;
     }

@@ -51,13 +51,13 @@ describe('invalid UTF-8, sent as raw bytes, is refused and nothing is stored', (
       grpcStatus: GRPC.INVALID_ARGUMENT,
       grpcMessage: 'email is not valid UTF-8',
     });
-    const query = Buffer.from(SearchNameReq.encode({ query: 'Q' }).finish());
+    const query = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q' })).finish());
     query[query.indexOf('Q')] = 0xfe;
     expect(await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(query))).toMatchObject({
       grpcStatus: GRPC.INVALID_ARGUMENT,
       grpcMessage: 'query is not valid UTF-8',
     });
-    const valid = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(SearchNameReq.encode({ query: 'é' }).finish())));
+    const valid = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'é' })).finish())));
     expect(valid.grpcStatus).toBe(GRPC.OK);
   });
 
@@ -74,7 +74,7 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
   test('a message over 4 MiB: RESOURCE_EXHAUSTED, reason oversized', async () => {
     env.logger.lines.length = 0;
     const before = await rejected('oversized');
-    const query = Buffer.from(SearchNameReq.encode({ query: 'a'.repeat(4 * 1024 * 1024) }).finish());
+    const query = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'a'.repeat(4 * 1024 * 1024) })).finish());
     const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(query));
     const details = `Received message larger than max (${query.length} vs 4194304)`;
     expect(answer).toEqual({ grpcStatus: GRPC.RESOURCE_EXHAUSTED, grpcMessage: details, body: Buffer.alloc(0) });

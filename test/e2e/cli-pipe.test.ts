@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
+import { CLI_BIN, run, startServerProcess, type ServerProcess } from '../support/processes';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+// `users-cli list | head -1`: the reader goes away after one line, and the
+// CLI must take that as the end of its job (exit 0, nothing on stderr).
+
+let dir: TempDir;
+let server: ServerProcess;
+beforeAll(async () => {
+  requireServerBundle();
+  requireCliBundle();
+  dir = makeTempDir('users-cli-pipe-');
+  // Far more output than a pipe holds (64 KiB), so the CLI is still writing when head exits.
+  const users = Array.from({ length: 3000 }, (_, i) => ({ email: `user${String(i).padStart(4, '0')}@example.com`, firstName: 'Pipe', lastName: `Reader${i}`, age: 30, address: 'x'.repeat(60) }));
+  const file = path.join(dir.path, 'users.json');
+  writeFileSync(file, JSON.stringify(users));
+  server = await startServerProcess([`--samples-file=${file}`]);
+});
+afterAll(async () => {
+  await server.stop();
+  dir.cleanup();
+});
+
+test('users-cli list | head -1: exit 0, one line, nothing on stderr', async () => {
+  const result = await run('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI_BIN}" list --address=${server.address} | head -1`], {
+    env: { HOME: dir.path },
+  });
+  expect(result).toEqual({
+    code: 0,
+    stdout: `Pipe Reader0 <user0000@example.com> (30 years old, address: ${'x'.repeat(60)})\n`,
+    stderr: '',
+  });
+});

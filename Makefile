@@ -120,6 +120,10 @@ run: build ## build and start the server with the sample users on port 8000
 bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server with ghz (see bench/README.md)
 	bash bench/run.sh
 
+.PHONY: bench-memory
+bench-memory: install ## worst-case memory of one stored user (what --max-users multiplies; the chart test uses it)
+	node bench/memory-per-user.js $${BENCH_MEMORY_USERS:-20000}
+
 .PHONY: bench-cli
 bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench)
 	env -u NODE_EXTRA_CA_CERTS node bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}

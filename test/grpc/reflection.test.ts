@@ -1,3 +1,5 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { createClient } from 'nice-grpc';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import {
@@ -33,7 +35,10 @@ describe('with reflection (the default)', () => {
   test('answers the file that defines user.UserService', async () => {
     const response = await reflect(env, new ServerReflectionRequest().setFileContainingSymbol('user.UserService'));
     expect(response.getErrorResponse()).toBeUndefined();
-    expect(response.getFileDescriptorResponse()!.getFileDescriptorProtoList().length).toBeGreaterThan(0);
+    const files = response.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8().map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes));
+    // The file itself first; nothing else, as user.proto imports nothing.
+    expect(files.map((file) => file.name)).toEqual(['user/user.proto']);
+    expect(files[0].service.map((service) => service.name)).toEqual(['UserService']);
   });
 
   test('an unknown symbol is a NOT_FOUND error response', async () => {

@@ -27,6 +27,8 @@ const TABLE_COLUMNS: Array<[string, (user: User) => string]> = [
  */
 export class Output {
   private readonly colors: Colors;
+  /** -o table's column widths so far. */
+  private tableWidths: number[] = [];
 
   constructor(
     private readonly config: OutputConfig,
@@ -54,8 +56,8 @@ export class Output {
   /**
    * Users arriving a page at a time (list, search), each page printed as it
    * arrives and then dropped. -o json is still one JSON array (the text users()
-   * prints), and -o yaml one sequence, written item by item; -o table aligns
-   * the columns within each page, with the header once.
+   * prints), and -o yaml one sequence, written item by item; -o table writes
+   * the header once, and a column never narrows from one page to the next.
    */
   async pagedUsers(pages: AsyncIterable<User[]>): Promise<void> {
     let printed = 0;
@@ -107,7 +109,9 @@ export class Output {
     const rows = users.map((user) => TABLE_COLUMNS.map(([, cell]) => oneLine(cell(user))));
     if (headers) rows.unshift(TABLE_COLUMNS.map(([header]) => header));
     if (rows.length === 0) return '';
-    const widths = TABLE_COLUMNS.map((_, column) => Math.max(...rows.map((row) => stringWidth(row[column]))));
+    // Widths kept from the pages before: later pages line up with the first.
+    const widths = TABLE_COLUMNS.map((_, column) => Math.max(this.tableWidths[column] ?? 0, ...rows.map((row) => stringWidth(row[column]))));
+    this.tableWidths = widths;
     const gap = 3;
     const lastStart = widths.slice(0, -1).reduce((sum, width) => sum + width + gap, 0);
     const room = Math.max(this.config.columns - lastStart, 10);

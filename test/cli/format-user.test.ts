@@ -61,6 +61,10 @@ describe('userToJson', () => {
   });
 });
 
+async function* pagesOf(...pages: User[][]): AsyncGenerator<User[]> {
+  for (const page of pages) yield page;
+}
+
 describe('Output', () => {
   const capture = (format: OutputFormat, color = false, more: Partial<OutputConfig> = {}) => {
     let written = '';
@@ -144,6 +148,24 @@ describe('Output', () => {
     const { output, written } = capture('table', false, { headers: false, columns: 200 });
     output.users([{ ...maël, address: 'line 1\nline 2' }]);
     expect(written()).toBe('mael@x.io   Maël   0      line 1 line 2\n');
+  });
+
+  test('table, a page at a time: one header, and later pages line up with the first', async () => {
+    const paged = capture('table');
+    await paged.output.pagedUsers(pagesOf([valencia], [maël]));
+    const whole = capture('table');
+    whole.output.users([valencia, maël]);
+    expect(paged.written()).toBe(whole.written());
+  });
+
+  test('jsonl and yaml, a page at a time: the same as all at once', async () => {
+    for (const format of ['jsonl', 'yaml', 'text'] as const) {
+      const paged = capture(format);
+      await paged.output.pagedUsers(pagesOf([valencia], [], [maël]));
+      const whole = capture(format);
+      whole.output.users([valencia, maël]);
+      expect(paged.written()).toBe(whole.written());
+    }
   });
 
   test('--quiet: nothing, whatever the format', () => {

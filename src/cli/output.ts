@@ -104,19 +104,21 @@ export class Output {
     this.write(users.map((user) => `${formatUserLine(user, this.colors)}\n`).join(''));
   }
 
-  /** Columns padded to their widest cell; the last one cut with … to the terminal width. */
+  /**
+   * Columns padded to their widest cell. With a width to fit (a terminal, or
+   * COLUMNS), the widest columns are narrowed, their cells cut with …, until
+   * the line fits; without one (a pipe), nothing is ever cut.
+   */
   private table(users: User[], headers = this.config.headers): string {
     const rows = users.map((user) => TABLE_COLUMNS.map(([, cell]) => oneLine(cell(user))));
     if (headers) rows.unshift(TABLE_COLUMNS.map(([header]) => header));
     if (rows.length === 0) return '';
     // Widths kept from the pages before: later pages line up with the first.
-    const widths = TABLE_COLUMNS.map((_, column) => Math.max(this.tableWidths[column] ?? 0, ...rows.map((row) => stringWidth(row[column]))));
-    this.tableWidths = widths;
-    const gap = 3;
-    const lastStart = widths.slice(0, -1).reduce((sum, width) => sum + width + gap, 0);
-    const room = Math.max(this.config.columns - lastStart, 10);
+    const natural = TABLE_COLUMNS.map((_, column) => Math.max(this.tableWidths[column] ?? 0, ...rows.map((row) => stringWidth(row[column]))));
+    this.tableWidths = natural;
+    const widths = this.config.columns === undefined ? natural : fitWidths(natural, this.config.columns - TABLE_GAP * (natural.length - 1));
     return rows
-      .map((row) => row.map((cell, column) => (column === row.length - 1 ? truncate(cell, room) : pad(cell, widths[column] + gap))).join('').trimEnd())
+      .map((row) => row.map((cell, column) => pad(truncate(cell, widths[column]), widths[column] + TABLE_GAP)).join('').trimEnd())
       .map((line) => `${line}\n`)
       .join('');
   }
@@ -124,6 +126,39 @@ export class Output {
   private write(text: string): void {
     if (text) this.stdout.write(text);
   }
+}
+
+const TABLE_GAP = 3;
+/** How far ADDRESS, the free text, is cut before any other column is. */
+const ADDRESS_FIRST_FLOOR = 10;
+
+/**
+ * Makes the columns' widths fit in room, in three steps, each narrowing the
+ * widest column left above its floor (the rightmost on ties), one character
+ * at a time: ADDRESS down to 10; then every column but EMAIL down to its
+ * header; then EMAIL, the key people copy into `get`, down to its header.
+ * Headers are never cut; a table whose headers alone do not fit overflows.
+ */
+function fitWidths(natural: number[], room: number): number[] {
+  const headers = TABLE_COLUMNS.map(([header]) => header.length);
+  const widths = [...natural];
+  const address = TABLE_COLUMNS.length - 1;
+  const steps = [
+    natural.map((width, column) => (column === address ? Math.min(width, Math.max(ADDRESS_FIRST_FLOOR, headers[column])) : width)),
+    natural.map((width, column) => (column === 0 ? width : headers[column])),
+    headers,
+  ];
+  let excess = widths.reduce((sum, width) => sum + width, 0) - room;
+  for (const floors of steps) {
+    while (excess > 0) {
+      const narrowable = widths.map((width, column) => (width > floors[column] ? width : -1));
+      const widest = Math.max(...narrowable);
+      if (widest < 0) break;
+      widths[narrowable.lastIndexOf(widest)] -= 1;
+      excess -= 1;
+    }
+  }
+  return widths;
 }
 
 function pad(text: string, width: number): string {

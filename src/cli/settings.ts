@@ -43,7 +43,8 @@ export interface OutputConfig {
   verbose: boolean;
   quiet: boolean;
   headers: boolean;
-  columns: number;
+  /** The width -o table fits into: the terminal's, else COLUMNS; undefined (a pipe, a file): never cut. */
+  columns?: number;
 }
 
 export interface TlsConfig {
@@ -165,7 +166,7 @@ function resolveOutput(args: RawArgs, { env, stdoutIsTTY, columns }: CliEnvironm
     verbose: flagOn(args, 'verbose') === true,
     quiet: flagOn(args, 'quiet') === true,
     headers: flagOn(args, 'headers') !== false,
-    columns: columns ?? 80,
+    columns: columns ?? positiveInteger(env.COLUMNS),
   };
 }
 
@@ -238,6 +239,11 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
     clientCert: certFile && keyFile ? { cert: readPemFileOf(certFile.value, certFile.source, 'CERTIFICATE'), key: readPemFileOf(keyFile.value, keyFile.source, 'PRIVATE KEY') } : undefined,
     serverName: serverName?.value,
   };
+}
+
+/** COLUMNS as shells export it; anything else is ignored, as by other tools that read it. */
+function positiveInteger(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : undefined;
 }
 
 /** A bare number means seconds: `2` reads as `2s` in messages. */

@@ -127,14 +127,39 @@ describe('Output', () => {
     );
   });
 
-  test('table: padded columns with headers; the last column cut to the width', () => {
+  test('table: padded columns with headers; ADDRESS cut first to fit the width', () => {
     const { output, written } = capture('table', false, { columns: 80 });
     output.users([valencia, maël]);
     expect(written()).toBe(
-      'EMAIL                        NAME              AGE   PHONE               ADDRESS\n' +
-        'valencia.dorsey@email.info   Valencia Dorsey   51    +1 (555) 010-0199   941 Merit…\n' +
-        'mael@x.io                    Maël              0                         Lyon\n',
+      'EMAIL                        NAME              AGE   PHONE            ADDRESS\n' +
+        'valencia.dorsey@email.info   Valencia Dorsey   51    +1 (555) 010-…   941 Merit…\n' +
+        'mael@x.io                    Maël              0                      Lyon\n',
     );
+  });
+
+  test('table without a width (a pipe, a file): nothing is cut, however long', () => {
+    const { output, written } = capture('table', false, { columns: undefined });
+    const long = { ...valencia, email: `${'a'.repeat(100)}@example.com` };
+    output.users([long]);
+    expect(written()).toBe(
+      `EMAIL${' '.repeat(110)}NAME              AGE   PHONE               ADDRESS\n` +
+        `${long.email}   Valencia Dorsey   51    +1 (555) 010-0199   941 Merit Court, Grill, Mississippi, 4961\n`,
+    );
+  });
+
+  test('table wider than the terminal: the other columns narrow to their headers before EMAIL does', () => {
+    const long = { ...valencia, email: `${'a'.repeat(100)}@example.com` };
+    const at80 = capture('table', false, { columns: 80 });
+    at80.output.users([valencia, long]);
+    expect(at80.written()).toBe(
+      'EMAIL                                               NAME   AGE   PHONE   ADDRESS\n' +
+        'valencia.dorsey@email.info                          Val…   51    +1 (…   941 Me…\n' +
+        `${'a'.repeat(48)}…   Val…   51    +1 (…   941 Me…\n`,
+    );
+    const at20 = capture('table', false, { columns: 20 });
+    at20.output.users([long]);
+    // Headers are never cut: a terminal narrower than them overflows.
+    expect(at20.written()).toBe('EMAIL   NAME   AGE   PHONE   ADDRESS\naaaa…   Val…   51    +1 (…   941 Me…\n');
   });
 
   test('table --no-headers, and a wide terminal', () => {

@@ -37,6 +37,19 @@ async function expectConfigError(promise: Promise<unknown>, message: string): Pr
   await expect(promise).rejects.toThrow(new ConfigError(message));
 }
 
+describe('-o table width', () => {
+  const columnsOf = async (environment: Partial<CliEnvironment>) =>
+    (await resolveSettings({}, { env: {}, homeDir: home(), stdoutIsTTY: false, ...environment })).output.columns;
+
+  test("a terminal's width; else COLUMNS; else none (never cut)", async () => {
+    expect(await columnsOf({ stdoutIsTTY: true, columns: 100, env: { COLUMNS: '200' } })).toBe(100);
+    expect(await columnsOf({ env: { COLUMNS: '200' } })).toBe(200);
+    expect(await columnsOf({ env: { COLUMNS: ' 60 ' } })).toBe(60);
+    expect(await columnsOf({})).toBeUndefined();
+    for (const junk of ['', 'wide', '0', '-5', '1.5']) expect(await columnsOf({ env: { COLUMNS: junk } })).toBeUndefined();
+  });
+});
+
 describe('precedence: flag > environment > config file > default, shown by -v', () => {
   const file = 'address: file.example:3000\ntimeout: 3s\noutput: yaml\ncolor: always\n';
 
@@ -44,7 +57,7 @@ describe('precedence: flag > environment > config file > default, shown by -v', 
     const dir = home();
     const settings = await resolve({}, {}, dir);
     expect(settings.connection).toEqual({ address: 'localhost:8000', tls: undefined, timeoutMs: 10_000, timeoutText: '10s' });
-    expect(settings.output).toEqual({ format: 'text', color: false, verbose: false, quiet: false, headers: true, columns: 80 });
+    expect(settings.output).toEqual({ format: 'text', color: false, verbose: false, quiet: false, headers: true, columns: undefined });
     expect(settings.debug).toEqual([
       `config file: none (no ${dir}/.users-cli.yaml or .yml)`,
       'output text (from default), colour off (auto from default)',

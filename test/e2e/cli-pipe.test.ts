@@ -34,3 +34,12 @@ test('users-cli list | head -1: exit 0, one line, nothing on stderr', async () =
     stderr: '',
   });
 });
+
+test('-o table into a pipe: nothing cut, unless COLUMNS says a width', async () => {
+  const args = [`${process.execPath}`, CLI_BIN, 'get', 'user0000@example.com', '-o', 'table', '--no-headers', `--address=${server.address}`].map((arg) => `"${arg}"`).join(' ');
+  const row = (address: string) => `user0000@example.com   Pipe Reader0   30      ${address}\n`;
+  const piped = await run('bash', ['-o', 'pipefail', '-c', `env -u COLUMNS ${args} | cat`], { env: { HOME: dir.path } });
+  expect(piped).toEqual({ code: 0, stdout: row('x'.repeat(60)), stderr: '' });
+  const narrow = await run('bash', ['-o', 'pipefail', '-c', `${args} | cat`], { env: { HOME: dir.path, COLUMNS: '60' } });
+  expect(narrow).toEqual({ code: 0, stdout: row(`${'x'.repeat(13)}…`), stderr: '' });
+});

@@ -1,7 +1,7 @@
 import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';
-import { createLogger, type Logger } from '../shared/logger';
+import { createLogger, ignoreLogStreamErrors, type Logger } from '../shared/logger';
 import { describeStorage, type Storage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
 import { startTracing, type Tracing } from '../shared/tracing';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     process.stderr.write(`users-server: ${error.message}\n`);
     process.exit(2);
   }
+  ignoreLogStreamErrors();
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   // Node prints its warnings to stderr in its own format; they go through the
   // logger instead, so that under --logfmt=json every line is JSON.

@@ -27,3 +27,12 @@ export function createLogger(options: { format: LogFormat; level: LogLevel }): w
 }
 
 export type Logger = winston.Logger;
+
+/**
+ * Ignores errors on the log stream (EPIPE when the reader of stdout went away):
+ * losing log lines is the collector's problem, losing every in-memory user is ours.
+ * Without a listener, the stream's 'error' event would crash the process.
+ */
+export function ignoreLogStreamErrors(stream: NodeJS.EventEmitter = process.stdout): void {
+  stream.on('error', () => undefined);
+}

@@ -42,6 +42,8 @@ export async function readSampleUsersFile(path: string): Promise<User[]> {
       // Missing text fields mean empty, as in protobuf; email is checked later.
       if (value !== undefined && typeof value !== type) fail(`${at}: field ${quote(key)} must be a ${type}`);
     }
+    // The wire's age is an int32: a fraction in a file is a mistake, not something to round.
+    if (typeof record.age === 'number' && !Number.isInteger(record.age)) fail(`${at}: field "age" must be a whole number, got ${record.age}`);
     return {
       id: (record.id as string | undefined) ?? '',
       age: (record.age as number | undefined) ?? 0,

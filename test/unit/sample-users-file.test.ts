@@ -104,6 +104,7 @@ describe('readSampleUsersFile', () => {
     ['an array entry', '[[]]', 'entry 0: expected an object'],
     ['age as a string', '[{"email": "a@x.io"}, {"email": "b@x.io", "age": "30"}]', 'entry 1: field "age" must be a number'],
     ['age null', '[{"email": "a@x.io", "age": null}]', 'entry 0: field "age" must be a number'],
+    ['age with a fraction', '[{"email": "a@x.io", "age": 30}, {"email": "b@x.io", "age": 3.5}]', 'entry 1: field "age" must be a whole number, got 3.5'],
     ['email as a number', '[{"email": 7}]', 'entry 0: field "email" must be a string'],
     ['id as a number (the Go format has string ids)', '[{"id": 1, "email": "a@x.io"}]', 'entry 0: field "id" must be a string'],
     ['an unknown field', '[{"email": "a@x.io", "nickname": "al"}]', 'entry 0: unknown field "nickname"'],

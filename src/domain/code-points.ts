@@ -17,3 +17,8 @@ export function exceedsCodePoints(text: string, max: number): boolean {
   }
   return false;
 }
+
+/** `U+202E`: how a message names a character. */
+export function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}

@@ -5,13 +5,15 @@
  * Callers pass an email that is already trimmed and within its length limit,
  * so this work is bounded (NFKC grows a string at most 18 times).
  *
- * JavaScript has no case-fold function: upper-casing then lower-casing gives
+ * JavaScript has no case-fold function: lower-, upper- then lower-casing gives
  * Unicode's full case folding for every letter that matters in addresses
- * (ß → ss, ǅ → ǆ), which toLowerCase alone does not.
+ * (ß → ss, ǅ → ǆ), which toLowerCase alone does not. The first lower-casing
+ * is for the capital sharp s: ẞ upper-cases to itself but lower-cases to ß,
+ * so ß, ẞ, ss and SS all fold to ss.
  */
 export function emailKey(email: string): string {
   // toLowerCase writes a word-final sigma as ς; case folding makes every sigma σ.
-  return email.normalize('NFKC').toUpperCase().toLowerCase().replace(/ς/g, 'σ').normalize('NFKC');
+  return email.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().replace(/ς/g, 'σ').normalize('NFKC');
 }
 
 /** The form an email is stored and shown in: canonical composition (NFC). */

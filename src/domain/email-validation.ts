@@ -1,4 +1,4 @@
-import { exceedsCodePoints } from './code-points';
+import { codePoint, exceedsCodePoints } from './code-points';
 import { LIMITS } from './limits';
 import { quoteEcho } from '../shared/quote';
 
@@ -6,8 +6,11 @@ import { quoteEcho } from '../shared/quote';
 // address is delivering to it, and rejecting valid exotic addresses is worse.
 // Control characters are never part of an address.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
-const FORMAT_CHARACTER = /\p{Cf}/u;
-// Scripts whose letters look alike: one of each in a local part is a spoof.
+// Format characters and every other invisible one a renderer ignores
+// (variation selectors, Hangul fillers, the combining grapheme joiner).
+const INVISIBLE_CHARACTER = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+// Scripts whose letters look alike: one of each in a local part, or in one
+// domain label, is a spoof.
 const CONFUSABLE_SCRIPTS = [
   ['Latin', /\p{Script=Latin}/u],
   ['Greek', /\p{Script=Greek}/u],
@@ -20,22 +23,32 @@ const CONFUSABLE_SCRIPTS = [
  * points, so that no normalisation ever runs on an unbounded string. Then the
  * rules that keep one identity per email: no invisible or format characters,
  * no compatibility characters (their look-alike plain form is what to write),
- * and no local part mixing Latin, Greek and Cyrillic letters.
+ * and no local part or domain label mixing Latin, Greek and Cyrillic letters.
  */
 export function validateEmail(email: string, field: string): string | undefined {
   if (email === '') return `${field} cannot be empty`;
   if (exceedsCodePoints(email, LIMITS.emailLength)) return `${field} must be at most ${LIMITS.emailLength} characters`;
-  const format = FORMAT_CHARACTER.exec(email);
+  const format = INVISIBLE_CHARACTER.exec(email);
   if (format) return `${field} must not contain invisible or format characters (found ${codePoint(format[0])})`;
   const compatibility = findCompatibilityCharacter(email);
   if (compatibility) {
     return `${field} must not contain compatibility characters (found ${codePoint(compatibility)}, write ${quoteEcho(compatibility.normalize('NFKC'))} instead)`;
   }
   if (!EMAIL_PATTERN.test(email)) return `${field} ${quoteEcho(email)} is not a valid email address`;
-  const localPart = email.slice(0, email.lastIndexOf('@'));
-  const scripts = CONFUSABLE_SCRIPTS.filter(([, letters]) => letters.test(localPart)).map(([name]) => name);
-  if (scripts.length > 1) return `${field} local part must not mix ${scripts.join(' and ')} letters`;
+  const at = email.lastIndexOf('@');
+  const localScripts = confusableScripts(email.slice(0, at));
+  if (localScripts) return `${field} local part must not mix ${localScripts} letters`;
+  for (const label of email.slice(at + 1).split('.')) {
+    const labelScripts = confusableScripts(label);
+    if (labelScripts) return `${field} domain label ${quoteEcho(label)} must not mix ${labelScripts} letters`;
+  }
   return undefined;
+}
+
+/** "Latin and Cyrillic" when `text` mixes look-alike scripts, else undefined. */
+function confusableScripts(text: string): string | undefined {
+  const scripts = CONFUSABLE_SCRIPTS.filter(([, letters]) => letters.test(text)).map(([name]) => name);
+  return scripts.length > 1 ? scripts.join(' and ') : undefined;
 }
 
 /**
@@ -52,8 +65,4 @@ function findCompatibilityCharacter(email: string): string | undefined {
     if (character.normalize('NFKC') !== character.normalize('NFC')) return character;
   }
   return undefined;
-}
-
-function codePoint(character: string): string {
-  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -1,5 +1,5 @@
 import { quoteEcho } from '../shared/quote';
-import { exceedsCodePoints } from './code-points';
+import { codePoint, exceedsCodePoints } from './code-points';
 import { validateEmail } from './email-validation';
 import { LIMITS } from './limits';
 import type { NewUser } from './user';
@@ -31,7 +31,14 @@ export function validateNewUser(user: NewUser): string | undefined {
 
 export { validateEmail };
 
+// Format characters (bidi overrides that reorder what a terminal shows, zero-width
+// spaces) and the line and paragraph separators, which break a line. ZWJ and
+// ZWNJ stay allowed: some scripts (Persian, Indic) and emoji sequences need them.
+const FORMAT_OR_SEPARATOR = /[\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
+
 function checkText(field: string, value: string, max: number): string | undefined {
   if (exceedsCodePoints(value, max)) return `${field} must be at most ${max} characters`;
-  return /\p{Cc}/u.test(value) ? `${field} must not contain control characters` : undefined;
+  if (/\p{Cc}/u.test(value)) return `${field} must not contain control characters`;
+  const format = FORMAT_OR_SEPARATOR.exec(value);
+  return format ? `${field} must not contain format characters or line separators (found ${codePoint(format[0])})` : undefined;
 }

@@ -21,6 +21,9 @@ describe('emailKey', () => {
     ['\u212Aate@x.io', 'kate@x.io'],
     ['ｋａｔｅ@x.io', 'kate@x.io'],
     ['straße@x.io', 'strasse@x.io'],
+    ['STRAẞE@x.io', 'strasse@x.io'],
+    ['straẞe@x.io', 'strasse@x.io'],
+    ['STRASSE@x.io', 'strasse@x.io'],
     ['ΟΔΥΣΣΕΥΣ@x.io', 'οδυσσευσ@x.io'],
   ])('%j → %j', (email, key) => {
     expect(emailKey(email)).toBe(key);
@@ -48,6 +51,15 @@ describe('the look-alike table: one identity per email', () => {
     ['a soft hyphen', 'ka\u00ADte@example.com', 'user.email must not contain invisible or format characters (found U+00AD)'],
     ['a Cyrillic а in a Latin local part', 'k\u0430te@example.com', 'user.email local part must not mix Latin and Cyrillic letters'],
     ['a Greek ο in a Latin local part', 'b\u03BFb@example.com', 'user.email local part must not mix Latin and Greek letters'],
+    ['an emoji variation selector', 'kate\uFE0F@example.com', 'user.email must not contain invisible or format characters (found U+FE0F)'],
+    ['a text variation selector', 'v\uFE00s@example.com', 'user.email must not contain invisible or format characters (found U+FE00)'],
+    ['a supplementary variation selector', 'v\u{E0100}s@example.com', 'user.email must not contain invisible or format characters (found U+E0100)'],
+    ['a combining grapheme joiner', 'v\u034Fs@example.com', 'user.email must not contain invisible or format characters (found U+034F)'],
+    ['a Hangul choseong filler', 'v\u115Fs@example.com', 'user.email must not contain invisible or format characters (found U+115F)'],
+    ['a Hangul jungseong filler', 'v\u1160s@example.com', 'user.email must not contain invisible or format characters (found U+1160)'],
+    ['a Khmer inherent vowel', 'v\u17B4s@example.com', 'user.email must not contain invisible or format characters (found U+17B4)'],
+    ['a Cyrillic а in a Latin domain label', 'kate@ex\u0430mple.com', 'user.email domain label "ex\u0430mple" must not mix Latin and Cyrillic letters'],
+    ['a Greek ο in a Latin top-level domain', 'kate@example.c\u03BFm', 'user.email domain label "c\u03BFm" must not mix Latin and Greek letters'],
   ])('%s is refused, and Kate stays Kate', async (_what, email, message) => {
     expect(await service.create(aUser({ email, firstName: 'Mallory' }))).toEqual({ ok: false, kind: 'invalid', message });
     expect(await repository.count()).toBe(1);
@@ -59,6 +71,16 @@ describe('the look-alike table: one identity per email', () => {
     expect(await service.create(aUser({ email, firstName: 'Mallory' }))).toEqual({ ok: false, kind: 'conflict', message: 'email already exists' });
     const found = await service.getByEmail(email);
     expect(found.ok && found.value).toEqual(aUser({ id: 'kate', email: 'kate@example.com', firstName: 'Kate' }));
+  });
+
+  test('with straße stored, the capital sharp s (ẞ) and ss are the same user: Create fails, look-ups find straße', async () => {
+    expect(await service.create(aUser({ id: 'strasse', email: 'straße@example.com' }))).toMatchObject({ ok: true });
+    for (const email of ['STRAẞE@example.com', 'straẞe@example.com', 'strasse@example.com', 'STRASSE@example.com']) {
+      expect(await service.create(aUser({ email }))).toEqual({ ok: false, kind: 'conflict', message: 'email already exists' });
+      const found = await service.getByEmail(email);
+      expect(found.ok && found.value.email).toBe('straße@example.com');
+    }
+    expect(await repository.count()).toBe(2);
   });
 
   test('a look-up with the Kelvin sign finds Kate: look-ups fold as keys do', async () => {

@@ -148,10 +148,20 @@ describe('create', () => {
       ['a last name with a newline inside', aUser({ lastName: 'Mar\ntin' }), 'user.name.last must not contain control characters'],
       ['a phone with a tab inside', aUser({ phone: '+33\t1' }), 'user.phone must not contain control characters'],
       ['an address with DEL', aUser({ address: '1 rue\u007f' }), 'user.address must not contain control characters'],
+      ['a first name with a right-to-left override', aUser({ firstName: 'Ali\u202Ece' }), 'user.name.first must not contain format characters or line separators (found U+202E)'],
+      ['a last name with a zero-width space', aUser({ lastName: 'Mar\u200Btin' }), 'user.name.last must not contain format characters or line separators (found U+200B)'],
+      ['a phone with a left-to-right isolate', aUser({ phone: '+33\u20661' }), 'user.phone must not contain format characters or line separators (found U+2066)'],
+      ['an address with a line separator', aUser({ address: '1 rue\u2028Paris' }), 'user.address must not contain format characters or line separators (found U+2028)'],
+      ['an address with a paragraph separator', aUser({ address: '1 rue\u2029Paris' }), 'user.address must not contain format characters or line separators (found U+2029)'],
     ];
     test.each(cases)('%s', async (_what, input, message) => {
       expect(await service.create(input)).toEqual({ ok: false, kind: 'invalid', message });
       expect(await repository.count()).toBe(0);
+    });
+
+    test('ZWNJ (Persian) and ZWJ (emoji sequences) stay allowed in names', async () => {
+      const created = await service.create(aUser({ firstName: 'نیلو\u200Cفر', lastName: 'Doe \u{1F469}\u200D\u{1F52C}' }));
+      expect(created).toMatchObject({ ok: true, value: { firstName: 'نیلو\u200Cفر', lastName: 'Doe \u{1F469}\u200D\u{1F52C}' } });
     });
 
     test('the email too long case is one character over the limit', () => {

@@ -68,6 +68,7 @@ function unreachableReason(failure: ConnectFailure, { tls }: ConnectionConfig): 
   if (code === 'ECONNREFUSED') return 'connection refused: is users-server listening there?';
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `no route to the server (${code})`;
   if (code === 'HTTP1') return `the server answered in ${failure.message}, not gRPC over HTTP/2: is it users-server?`;
+  if (code === 'NOT_HTTP2') return 'the server does not speak gRPC (HTTP/2): is it users-server?';
   if (code === 'TLS_EXPECTED') return 'the server expects TLS: add --tls (and --cacert if its CA is not a system one)';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `TLS: the server certificate is not valid for ${failure.host} (it is for ${failure.altNames}): see --servername`;

@@ -6,7 +6,8 @@ import type { ConnectionConfig } from './settings';
 export interface ConnectFailure {
   /** `ECONNREFUSED`, `ERR_TLS_CERT_ALTNAME_INVALID`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ..., or
    *  `HTTP1` (an HTTP/1 server), `TLS_EXPECTED` (a TLS server, plaintext client),
-   *  `PLAINTEXT_SERVER` (TLS client, plaintext server), `CLOSED` (closed without a word). */
+   *  `PLAINTEXT_SERVER` (TLS client, plaintext server), `CLOSED` (closed without a word),
+   *  `NOT_HTTP2` (an answer that is no HTTP/2 frame: its first bytes are the message). */
   code: string;
   message: string;
   /** ERR_TLS_CERT_ALTNAME_INVALID: the name checked, and the names the certificate holds. */
@@ -62,11 +63,19 @@ export function probeConnection(config: ConnectionConfig, timeoutMs = 3000): Pro
       if (text.startsWith('HTTP/')) return finish({ code: 'HTTP1', message: text.split(' ')[0] });
       // A TLS record (handshake 0x16 or alert 0x15) in answer to plaintext.
       if (!config.tls && (data[0] === 0x15 || data[0] === 0x16) && data[1] === 0x03) return finish({ code: 'TLS_EXPECTED', message: 'TLS record' });
+      // An HTTP/2 server's first frame is its SETTINGS (type 4, at byte 3); anything
+      // else (an SSH banner, a bare HTML error from an HTTP/1.0 or 0.9 server) is not gRPC.
+      if (data.length >= 4 && data[3] !== 0x04) return finish({ code: 'NOT_HTTP2', message: printable(data) });
       finish(undefined);
     });
     socket.once('error', fail);
     socket.once('close', () => finish({ code: 'CLOSED', message: 'closed without an answer' }));
   });
+}
+
+/** The answer's first bytes, for -v: at most 40, control characters as `.`. */
+function printable(data: Buffer): string {
+  return data.subarray(0, 40).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
 }
 
 function splitAddress(address: string): { host: string; port: number } {

@@ -36,6 +36,14 @@ const TLS_ALERT = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
 test.each([
   ['a TLS server', TLS_ALERT, { code: 'TLS_EXPECTED', message: 'TLS record' }, 'the server expects TLS: add --tls (and --cacert if its CA is not a system one)'],
   ['an HTTP/1.1 server', 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', { code: 'HTTP1', message: 'HTTP/1.1' }, 'the server answered in HTTP/1.1, not gRPC over HTTP/2: is it users-server?'],
+  [
+    'an HTTP/1.0 server (python3 -m http.server: no status line for HTTP/2.0)',
+    '<!DOCTYPE HTML>\n<html lang="en">\n<p>Error code: 505</p>\n',
+    { code: 'NOT_HTTP2', message: '<!DOCTYPE HTML>.<html lang="en">.<p>Erro' },
+    'the server does not speak gRPC (HTTP/2): is it users-server?',
+  ],
+  ['an HTTP/1.0 server with a status line', 'HTTP/1.0 505 HTTP Version Not Supported\r\n\r\n', { code: 'HTTP1', message: 'HTTP/1.0' }, 'the server answered in HTTP/1.0, not gRPC over HTTP/2: is it users-server?'],
+  ['an SSH server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n', { code: 'NOT_HTTP2', message: 'SSH-2.0-OpenSSH_9.2p1 Debian-2..' }, 'the server does not speak gRPC (HTTP/2): is it users-server?'],
   ['a server that hangs up', undefined, { code: 'CLOSED', message: 'closed without an answer' }, 'the server closed the connection (does it expect TLS? see --tls)'],
 ])('%s', async (_name, answer, failure, reason) => {
   const server = await rawServer(answer);

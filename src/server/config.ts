@@ -98,9 +98,9 @@ export const SERVER_SETTINGS = {
   maxUsers: {
     flag: 'max-users',
     env: 'MAX_USERS',
-    default: '50000',
+    default: '10000',
     parse: integerFrom(1, 999_999_999),
-    describe: 'most users the in-memory store holds; past it Create answers FAILED (size the memory limit for it: README, Limits)',
+    describe: 'most users the in-memory store holds; past it Create answers FAILED (about 14 KB of memory each at worst: size the memory limit for it)',
   },
   maxConcurrentStreams: {
     flag: 'max-concurrent-streams',

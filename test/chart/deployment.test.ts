@@ -18,6 +18,7 @@ const DEFAULT_ARGS = [
   '--drain-delay=5s',
   '--max-connection-age=5m',
   '--max-connection-age-grace=30s',
+  '--max-users=10000',
 ];
 const TLS_DIR = '/etc/users-grpc/tls';
 
@@ -121,6 +122,7 @@ describe('Deployment with values changed', () => {
       '--drain-delay=5s',
       '--max-connection-age=5m',
       '--max-connection-age-grace=30s',
+      '--max-users=10000',
       '--samples-file=/samples/users.json',
     ]);
     expect(server(deployment).env).toEqual([{ name: 'NODE_OPTIONS', value: '--max-old-space-size=192' }]);
@@ -163,9 +165,17 @@ describe('Deployment with values changed', () => {
     expect(deployment.spec.template.metadata.labels.team).toBe('directory');
     expect(deployment.spec.template.metadata.annotations).toEqual({ 'example.com/scraped': 'true' });
     expect(podSpec(deployment).nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
-    expect(podSpec(deployment).tolerations).toHaveLength(1);
-    expect(podSpec(deployment).affinity.podAntiAffinity).toBeDefined();
-    expect(podSpec(deployment).topologySpreadConstraints).toHaveLength(1);
+    expect(podSpec(deployment).tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'directory', effect: 'NoSchedule' }]);
+    expect(podSpec(deployment).affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'users-grpc' } } } },
+        ],
+      },
+    });
+    expect(podSpec(deployment).topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'users-grpc' } } },
+    ]);
     expect(podSpec(deployment).volumes).toContainEqual({ name: 'samples', configMap: { name: 'users-grpc-samples' } });
     expect(server(deployment).volumeMounts).toContainEqual({ name: 'samples', mountPath: '/samples', readOnly: true });
   });

@@ -1,6 +1,33 @@
 import { ALL_FEATURES_VALUES, renderNotes } from './helm-chart';
 
+const PLAINTEXT_NOTES = `users-grpc 0.1.0 is deployed as rel-users-grpc in namespace directory
+(plaintext gRPC, storage: memory).
+
+1. Reach it from your machine:
+
+  kubectl --namespace directory port-forward service/rel-users-grpc 8000:8000
+
+  users-cli --address=localhost:8000 health
+  users-cli --address=localhost:8000 list
+  users-cli --address=localhost:8000 search --name=mael
+
+2. Or from inside the cluster, with users-cli from the same image:
+
+  kubectl --namespace directory run users-cli --rm -it --restart=Never --image=users-grpc:0.1.0 \\
+    --labels=rel-users-grpc-client=true -- \\
+    users-cli --address=rel-users-grpc:8000 list
+
+Prometheus metrics: kubectl --namespace directory port-forward service/rel-users-grpc-metrics 9402:9402, then
+  curl -s localhost:9402/metrics
+
+Check the release: helm test rel --namespace directory
+`;
+
 describe('NOTES.txt', () => {
+  test('plaintext, the default values: the whole text', () => {
+    expect(renderNotes()).toBe(PLAINTEXT_NOTES);
+  });
+
   test('plaintext: port-forward, users-cli commands, in-cluster run, metrics and helm test', () => {
     const notes = renderNotes();
     expect(notes).toContain('users-grpc 0.1.0 is deployed as rel-users-grpc in namespace directory\n(plaintext gRPC, storage: memory).');
@@ -36,7 +63,9 @@ describe('NOTES.txt', () => {
     );
   });
 
-  test('metrics off: no metrics lines', () => {
-    expect(renderNotes({ values: { metrics: { enabled: false } } })).not.toContain('metrics');
+  test('metrics off: the same text without its metrics lines', () => {
+    const metricsLines = 'Prometheus metrics: kubectl --namespace directory port-forward service/rel-users-grpc-metrics 9402:9402, then\n  curl -s localhost:9402/metrics\n\n';
+    expect(PLAINTEXT_NOTES).toContain(metricsLines);
+    expect(renderNotes({ values: { metrics: { enabled: false } } })).toBe(PLAINTEXT_NOTES.replace(metricsLines, ''));
   });
 });

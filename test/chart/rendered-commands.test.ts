@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
-import { requireTool } from '../support/prerequisites';
+import { buildBundlesIfStale, requireTool } from '../support/prerequisites';
 import { run, runCli, startServerProcess, type ServerProcess } from '../support/processes';
 import { FULLNAME, findObject, renderObjects, type K8sObject } from './helm-chart';
 
@@ -93,6 +93,8 @@ describe.each<[string, TlsValues]>([
   let probe: string;
 
   beforeAll(async () => {
+    // These run dist/users-server.js and dist/users-cli.js: build them first when stale.
+    buildBundlesIfStale();
     probe = requireTool('grpc-health-probe');
     certs = makeTestCertificates();
     folders = secretFolders(certs);

@@ -20,7 +20,7 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   databasePoolSize: 10,
   maxPageSize: 1000,
   maxResponseBytes: 3.5 * 1024 * 1024,
-  maxUsers: 50_000,
+  maxUsers: 10_000,
   maxConcurrentStreams: 100,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,

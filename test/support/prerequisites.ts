@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CLI_BIN, ROOT, SERVER_BIN, TOOLS_BIN } from './processes';
@@ -17,6 +18,19 @@ export function requireTool(name: 'grpcurl' | 'grpc-health-probe' | 'helm'): str
   const tool = path.join(TOOLS_BIN, name);
   if (!existsSync(tool)) throw new Error(`${tool} is missing: run 'make tools' first`);
   return tool;
+}
+
+/**
+ * Builds dist/ when a bundle is missing or older than its sources, for suites
+ * that run the bundles but are often run alone (`npx jest test/chart`).
+ */
+export function buildBundlesIfStale(): void {
+  try {
+    requireServerBundle();
+    requireCliBundle();
+  } catch {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 }
 
 /** The CLI bundle, checked to be newer than every source it is built from. */

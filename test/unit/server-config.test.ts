@@ -40,7 +40,7 @@ const DEFAULTS: ServerConfig = {
   databasePoolSize: 10,
   maxPageSize: 1000,
   maxResponseBytes: 3_670_016,
-  maxUsers: 50_000,
+  maxUsers: 10_000,
   maxConcurrentStreams: 100,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,

@@ -1,0 +1,46 @@
+import { findObject, renderObjects } from './helm-chart';
+
+// The chart's default memory limit must hold an idle server plus --max-users
+// users at their worst, with headroom: past the limit the pod is OOM-killed and
+// every user is lost. The two measured numbers, and how to measure them again:
+/** Worst-case bytes of RSS per stored user: `make bench-memory` (node bench/memory-per-user.js 20000), Node 20. */
+const WORST_CASE_BYTES_PER_USER = 13_844;
+/** Idle RSS of users-server with the chart's arguments: `make bench` ("idle memory", README Performance), Node 20. */
+const IDLE_RSS_BYTES = 66 * 1024 * 1024;
+/** What is left for garbage, buffers of calls in flight and measurement noise. */
+const HEADROOM = 1.25;
+
+const MIB = 1024 * 1024;
+
+function quantityBytes(quantity: string): number {
+  const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!match) throw new Error(`unexpected memory quantity ${quantity}`);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 * MIB : MIB);
+}
+
+function budget(values?: object) {
+  const deployment = findObject(renderObjects({ values }), 'Deployment');
+  const container = deployment.spec.template.spec.containers[0];
+  const maxUsers = Number((container.args as string[]).find((arg) => arg.startsWith('--max-users='))!.split('=')[1]);
+  const limit = quantityBytes(container.resources.limits.memory);
+  return { maxUsers, limit, needed: Math.ceil((IDLE_RSS_BYTES + maxUsers * WORST_CASE_BYTES_PER_USER) * HEADROOM) };
+}
+
+test('the default memory limit holds idle memory plus --max-users worst-case users, with 25% headroom', () => {
+  const { maxUsers, limit, needed } = budget();
+  expect({ maxUsers, limitMiB: limit / MIB }).toEqual({ maxUsers: 10_000, limitMiB: 256 });
+  // (66 MiB + 10,000 × 13,844 B) × 1.25 = 247.5 MiB, within 256 MiB.
+  expect(Math.round((needed / MIB) * 10) / 10).toBe(247.5);
+  expect(needed).toBeLessThanOrEqual(limit);
+});
+
+test('the arithmetic can fail: 20,000 users do not fit 256 MiB', () => {
+  const { limit, needed } = budget({ storage: { memory: { maxUsers: 20_000 } } });
+  expect(needed).toBeGreaterThan(limit);
+});
+
+test('--max-users is passed only to the in-memory store', () => {
+  const args = (values: object) => findObject(renderObjects({ values }), 'Deployment').spec.template.spec.containers[0].args as string[];
+  expect(args({}).filter((arg) => arg.startsWith('--max-users'))).toEqual(['--max-users=10000']);
+  expect(args({ storage: { type: 'pglite' }, persistence: { enabled: true }, resources: { limits: { memory: '768Mi' } } }).filter((arg) => arg.startsWith('--max-users'))).toEqual([]);
+});

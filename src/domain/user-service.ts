@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InsertResult, UserRecord, UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
 import { decodePageToken, encodePageToken, type PagedQuery, type PagePosition } from './page-token';
-import { conflict, invalid, notFound, success, type Outcome } from './result';
+import { conflict, full, invalid, notFound, type Outcome, success } from './result';
 import { exceedsCodePoints } from './code-points';
 import { canonicalEmail, emailKey } from './email-key';
 import { foldForSearch } from './text-folding';
@@ -47,7 +47,7 @@ export class UserService {
     if (problem) return invalid(problem);
     const stored = { ...user, email: canonicalEmail(user.email), id: user.id || this.newId() };
     const result = await this.repository.insert(toUserRecord(stored));
-    if (!result.inserted) return conflict(refusal(result, stored));
+    if (!result.inserted) return result.reason === 'full' ? full(refusal(result, stored)) : conflict(refusal(result, stored));
     return success(stored);
   }
 

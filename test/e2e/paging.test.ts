@@ -21,7 +21,7 @@ beforeAll(async () => {
   requireCliBundle();
   dir = makeTempDir('users-paging-');
   const file = dir.write('users.json', JSON.stringify(users));
-  server = await startServerProcess([`--samples-file=${file}`]);
+  server = await startServerProcess([`--samples-file=${file}`, '--max-users=50000']);
 }, 60_000);
 afterAll(async () => {
   await server?.stop();

@@ -162,7 +162,7 @@ describe('--max-users: the memory store is bounded', () => {
     const bounded = new UserService(new MemoryUserRepository(2), () => 'id');
     expect(await bounded.create(aUser({ id: 'a', email: 'a@x.io' }))).toMatchObject({ ok: true });
     expect(await bounded.create(aUser({ id: 'b', email: 'b@x.io' }))).toMatchObject({ ok: true });
-    expect(await bounded.create(aUser({ id: 'c', email: 'c@x.io' }))).toEqual({ ok: false, kind: 'conflict', message: 'the directory is full (2 users)' });
+    expect(await bounded.create(aUser({ id: 'c', email: 'c@x.io' }))).toEqual({ ok: false, kind: 'full', message: 'the directory is full (2 users)' });
     // A duplicate is still named as such: the store is not the first thing to say no.
     expect(await bounded.create(aUser({ id: 'd', email: 'A@x.io' }))).toEqual({ ok: false, kind: 'conflict', message: 'email already exists' });
     expect(await bounded.count()).toBe(2);

@@ -33,6 +33,7 @@ const FAILURE_CODES: Record<Failure['kind'], Status_StatusCode> = {
   invalid: Status_StatusCode.INVALID_QUERY,
   'not-found': Status_StatusCode.INVALID_QUERY,
   conflict: Status_StatusCode.FAILED,
+  full: Status_StatusCode.FAILED,
 };
 
 export function failureStatus(failure: Failure): Status {

@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { parseDuration } from './duration';
-import { parseHostPort } from './host-port';
+import { portRangeProblem, splitHostPort } from './host-port';
 import { quote } from './quote';
 
 // Parsers for the `parse` of a settings row (src/shared/settings.ts): each
@@ -24,7 +24,11 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], so
 export function hostPort(raw: string, source: string): string {
   // Refused rather than trimmed: a stray space or newline is a mistake in a manifest.
   if (/[\s\p{Cc}]/u.test(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: white space or control characters are not allowed`);
-  if (!parseHostPort(raw)) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected host:port, e.g. 0.0.0.0:8000`);
+  const split = splitHostPort(raw);
+  if (!split) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected host:port, e.g. 0.0.0.0:8000`);
+  // Port 0 is allowed: the system picks a free port (tests, sidecars).
+  const range = portRangeProblem(split.port, 0);
+  if (range) throw new ConfigError(`invalid ${source} ${quote(raw)}: ${range}`);
   return raw;
 }
 

@@ -105,6 +105,7 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
   test.each<[string[], NodeJS.ProcessEnv, string]>([
     [['--logfmt=xml'], {}, 'invalid --logfmt "xml": allowed values are text, json'],
     [['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
+    [['--address=127.0.0.1:99999'], {}, 'invalid --address "127.0.0.1:99999": port 99999 is out of range (0 to 65535)'],
     [['--bogus'], {}, 'Unknown argument: bogus (see --help)'],
     [['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
     [['--log-level=loud'], {}, 'invalid --log-level "loud": allowed values are error, warn, info, debug'],

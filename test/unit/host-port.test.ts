@@ -1,4 +1,4 @@
-import { parseHostPort } from '../../src/shared/host-port';
+import { parseHostPort, portRangeProblem, splitHostPort } from '../../src/shared/host-port';
 
 test.each<[string, { host: string; port: number }]>([
   ['0.0.0.0:8000', { host: '0.0.0.0', port: 8000 }],
@@ -19,3 +19,22 @@ test.each(['', 'localhost', '8000', ':8000', 'localhost:', 'localhost:http', 'lo
     expect(parseHostPort(address)).toBeUndefined();
   },
 );
+
+test.each<[string, number, string | undefined]>([
+  ['0', 0, undefined],
+  ['65535', 0, undefined],
+  ['0', 1, 'port 0 is out of range (1 to 65535)'],
+  ['65536', 0, 'port 65536 is out of range (0 to 65535)'],
+  ['99999', 0, 'port 99999 is out of range (0 to 65535)'],
+  ['000080', 0, 'port 000080 is out of range (0 to 65535)'],
+])('port %j from %d: %j', (digits, min, problem) => {
+  expect(portRangeProblem(digits, min)).toBe(problem);
+});
+
+test.each<[string, { host: string; port: string } | undefined]>([
+  ['127.0.0.1:99999', { host: '127.0.0.1', port: '99999' }],
+  ['[::1]:8000', { host: '[::1]', port: '8000' }],
+  ['localhost', undefined],
+])('splitHostPort(%j)', (address, expected) => {
+  expect(splitHostPort(address)).toEqual(expected);
+});

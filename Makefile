@@ -83,10 +83,11 @@ test-deps: ## system tools the tests drive: tmux, zsh and fish (users-cli comple
 	if [ -n "$$missing" ]; then echo "installing$$missing with apt-get"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 .PHONY: jest
-jest: install build tools test-deps ## run the jest suites (unit, gRPC, end-to-end, chart)
+jest: install build tools test-deps ## run the jest suites (unit, gRPC, end-to-end, chart) with coverage of src/ (lines >= 95%, branches >= 85%)
 	@rm -f .jest-results.json
-	jest --ci --json --outputFile=.jest-results.json
+	jest --ci --coverage --json --outputFile=.jest-results.json
 	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests} skipped`)'
+	node scripts/check-test-files.js
 
 .PHONY: readme
 readme: install ## regenerate README.md's generated sections (the users-server settings table)

@@ -1,6 +1,6 @@
-// nice-grpc does not re-export ServerCredentials. This resolves to the one copy of
-// grpc-js that nice-grpc depends on: we deliberately declare no grpc-js of our
-// own, since a second copy's credentials are rejected by nice-grpc's server.
+// nice-grpc does not re-export ServerCredentials. package.json declares grpc-js
+// with nice-grpc's own range, so that this is the one copy nice-grpc uses: a
+// second copy's credentials would be rejected by nice-grpc's server.
 import { ServerCredentials } from '@grpc/grpc-js';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { TlsFiles } from './config';

@@ -1,17 +1,19 @@
 import { createLogger } from '../../src/shared/logger';
 
-// What the binaries log with: one event per line on stdout.
+// What the binaries log with: one event per line on stdout. winston's Console
+// transport writes to console._stdout (Node's process.stdout); jest's console
+// has none, so the test gives it one.
 function captured(run: () => void): Promise<string[]> {
   const lines: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
+  const holder = console as unknown as { _stdout?: { write(chunk: string): boolean } };
+  const saved = Object.getOwnPropertyDescriptor(holder, '_stdout');
+  Object.defineProperty(holder, '_stdout', { configurable: true, value: { write: (chunk: string) => lines.push(chunk) > 0 } });
   run();
   // winston hands each event to its transport on a later tick.
   return new Promise((resolve) =>
     setImmediate(() => {
-      write.mockRestore();
+      if (saved) Object.defineProperty(holder, '_stdout', saved);
+      else delete holder._stdout;
       resolve(lines);
     }),
   );

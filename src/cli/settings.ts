@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
@@ -236,9 +237,19 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
   return {
     ca: caFile && readPemFileOf(caFile.value, caFile.source, 'CERTIFICATE'),
     caSource: caFile && `${caFile.source} ${caFile.value}`,
-    clientCert: certFile && keyFile ? { cert: readPemFileOf(certFile.value, certFile.source, 'CERTIFICATE'), key: readPemFileOf(keyFile.value, keyFile.source, 'PRIVATE KEY') } : undefined,
+    clientCert: certFile && keyFile ? readClientCertificate(certFile, keyFile) : undefined,
     serverName: serverName?.value,
   };
+}
+
+/** The client certificate and its key, which must be a pair: the server would refuse the handshake with no reason given. */
+function readClientCertificate(certFile: Found<string>, keyFile: Found<string>): { cert: Buffer; key: Buffer } {
+  const cert = readPemFileOf(certFile.value, certFile.source, 'CERTIFICATE');
+  const key = readPemFileOf(keyFile.value, keyFile.source, 'PRIVATE KEY');
+  if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) {
+    throw new ConfigError(`${keyFile.source} ${quote(keyFile.value)} is not the key of the certificate in ${certFile.source} ${quote(certFile.value)}`);
+  }
+  return { cert, key };
 }
 
 /** COLUMNS as shells export it; anything else is ignored, as by other tools that read it. */

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { resolveSettings, type CliEnvironment, type Settings } from '../../src/cli/settings';
 import { ConfigError } from '../../src/shared/config-error';
+import { runCliInProcess } from '../support/cli-in-process';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
@@ -264,6 +265,38 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     );
     await expectConfigError(resolve({ cert: certs.clientKey, key: certs.clientKey }), `invalid --cert "${certs.clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY`);
     await expectConfigError(resolve({ cert: certs.clientCert, key: certs.clientCert }), `invalid --key "${certs.clientCert}": expected a PRIVATE KEY, the file holds a CERTIFICATE`);
+  });
+
+  test('PEM armour around garbage, or a file cut short, is refused before any connection', async () => {
+    const pem = (name: string, text: string) => {
+      const file = path.join(tmp.path, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    const garbage = pem('garbage.crt', '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    const caText = readFileSync(certs.caCert, 'latin1');
+    const cutShort = pem('cut.crt', caText.slice(0, caText.length / 2));
+    const cutMiddle = pem('cut-middle.crt', caText.slice(0, 200) + caText.slice(-40));
+    const badKey = pem('garbage.key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+    await expectConfigError(resolve({ cacert: garbage }), `invalid --cacert "${garbage}": not a PEM certificate`);
+    await expectConfigError(resolve({}, { CACERT: cutShort }), `invalid CACERT "${cutShort}": not a PEM certificate`);
+    await expectConfigError(resolve({ cacert: cutMiddle }), `invalid --cacert "${cutMiddle}": not a PEM certificate`);
+    await expectConfigError(resolve({ cert: garbage, key: certs.clientKey }), `invalid --cert "${garbage}": not a PEM certificate`);
+    await expectConfigError(resolve({ cert: certs.clientCert, key: badKey }), `invalid --key "${badKey}": not a PEM private key`);
+    // A CA bundle: every certificate in it is checked.
+    const bundle = pem('bundle.crt', caText + readFileSync(garbage, 'latin1'));
+    await expectConfigError(resolve({ cacert: bundle }), `invalid --cacert "${bundle}": not a PEM certificate`);
+    const goodBundle = pem('good-bundle.crt', caText + readFileSync(certs.otherCaCert, 'latin1'));
+    expect((await resolve({ cacert: goodBundle })).connection.tls?.ca).toEqual(readFileSync(goodBundle));
+    const result = await runCliInProcess(['list', `--cacert=${garbage}`]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `users-cli: invalid --cacert "${garbage}": not a PEM certificate\n` });
+  });
+
+  test('a key that is not the client certificate\'s', async () => {
+    await expectConfigError(
+      resolve({ cert: certs.clientCert }, { USERS_CLI_KEY: certs.otherClientKey }),
+      `USERS_CLI_KEY "${certs.otherClientKey}" is not the key of the certificate in --cert "${certs.clientCert}"`,
+    );
   });
 
   test('~/ in a variable or the file is the home directory', async () => {

@@ -3,6 +3,7 @@ import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { healthClient, watchHealth } from '../support/health-client';
+import { listeningAddresses } from '../support/listening-ports';
 import { requireServerBundle } from '../support/prerequisites';
 import { run, SERVER_BIN } from '../support/processes';
 import { spawnServer, type SpawnedServer } from '../support/spawned-server';
@@ -88,6 +89,12 @@ test('a Node warning is logged as a JSON line, not printed raw on stderr', async
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((line) => line.message === 'node warning');
   expect(warning).toEqual({ level: 'warn', message: 'node warning', name: 'TestWarning', warning: 'a warning emitted after start-up', timestamp: expect.any(String) });
+});
+
+test('with --metrics-address= there is no metrics listener: the process listens on its gRPC port only', async () => {
+  const { server } = await start(['--samples=false']);
+  const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
+  expect(listeningAddresses(server.child.pid!)).toEqual([`127.0.0.1:${port}`]);
 });
 
 describe('bad configuration at start-up: one line, exit 2', () => {

@@ -3,6 +3,8 @@ const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
   EISDIR: 'is a directory',
   ENOTDIR: 'a part of the path is not a directory',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
 };
 
 /** Why a file could not be read, in a few words for a one-line message. */

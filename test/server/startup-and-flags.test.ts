@@ -161,6 +161,18 @@ describe('cannot start: exit 1, one line on stderr', () => {
     expect(lines).toContain(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]`);
   });
 
+  // pglite:/proc/nope used to hang forever (Node's recursive mkdir loops under /proc).
+  test.each([
+    ['pglite:/proc/nope', 'no such file or directory'],
+    ['pglite:/proc/self/status/db', 'a part of the path is not a directory'],
+  ])('--database-url=%s is a directory that cannot be created', async (url, reason) => {
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${url}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: ${url}: cannot create the directory (${reason})\n`,
+    });
+  });
+
   test('the metrics address is in use', async () => {
     expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busyPort}`, '--samples=false'])).toEqual({
       code: 1,

@@ -42,3 +42,18 @@ test('releasing leaves a lock another process took alone', () => {
   lock.release();
   expect(readFileSync(lockFile(), 'utf8')).toBe(`${process.ppid}\n`);
 });
+
+test('creates missing parents one level at a time', () => {
+  const lock = lockDirectory(path.join(dir.path, 'a', 'b', 'db'));
+  expect(readFileSync(path.join(dir.path, 'a', 'b', 'db', 'users-server.lock'), 'utf8')).toBe(`${process.pid}\n`);
+  lock.release();
+});
+
+test.each<[string, (root: string) => string, string]>([
+  // mkdirSync({ recursive: true }) looped forever here: /proc exists but nothing can be made in it.
+  ['under /proc', () => '/proc/nope/db', 'no such file or directory'],
+  ['under a file', (root) => (writeFileSync(path.join(root, 'file'), ''), path.join(root, 'file', 'db')), 'a part of the path is not a directory'],
+])('a directory that cannot be created (%s) is one error naming it and why', (_where, target, reason) => {
+  const where = target(dir.path);
+  expect(() => lockDirectory(where)).toThrow(new Error(`pglite:${where}: cannot create the directory (${reason})`));
+});

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileErrorReason } from '../../shared/file-error-reason';
 
 const LOCK_FILE = 'users-server.lock';
 
@@ -14,7 +15,13 @@ export interface DirectoryLock {
  * SIGKILL, a new container where this process has the old pid) is taken over.
  */
 export function lockDirectory(dir: string): DirectoryLock {
-  mkdirSync(dir, { recursive: true });
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    // ENOENT only comes out of makeDirectory where the parent exists but refuses new entries (/proc).
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : fileErrorReason(error);
+    throw new Error(`pglite:${dir}: cannot create the directory (${reason})`);
+  }
   const file = path.join(dir, LOCK_FILE);
   const owner = readOwner(file);
   if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
@@ -28,6 +35,23 @@ export function lockDirectory(dir: string): DirectoryLock {
       if (readOwner(file) === process.pid) rmSync(file, { force: true });
     },
   };
+}
+
+/**
+ * mkdir -p, one level at a time: Node's mkdirSync({ recursive: true }) loops
+ * forever where mkdir fails with ENOENT under a parent that exists (/proc).
+ */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || existsSync(parent)) throw error;
+    makeDirectory(parent);
+    mkdirSync(dir);
+  }
 }
 
 function readOwner(file: string): number | undefined {

@@ -19,6 +19,22 @@ export function flagOn(args: RawArgs, name: string): boolean | undefined {
   return value === undefined ? undefined : value === true;
 }
 
+/**
+ * What was typed last for a boolean flag: `true` for `--name`, `false` for
+ * `--no-name`, V for `--name=V` (which yargs reads as false unless V is
+ * `true`, so that `--cleartext=t` would silently mean TLS).
+ */
+export function booleanFlagText(argv: readonly string[], name: string): string | undefined {
+  let text: string | undefined;
+  for (const token of argv) {
+    if (token === '--') break;
+    if (token === `--${name}`) text = 'true';
+    else if (token === `--no-${name}`) text = 'false';
+    else if (token.startsWith(`--${name}=`)) text = token.slice(name.length + 3);
+  }
+  return text;
+}
+
 /** Every value of a flag or variadic positional, in order. */
 export function stringsArg(args: RawArgs, name: string): string[] {
   const value = args[name];

@@ -2,11 +2,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
-import { oneOf, parseBoolean } from '../shared/setting-parsers';
+import { oneOf, parseGoBoolean } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
 import { parseDuration } from '../shared/duration';
 import { readPemFileOf } from '../shared/pem-file';
-import { flagOn, type RawArgs } from './args';
+import { booleanFlagText, flagOn, type RawArgs } from './args';
 import { readConfigFile, type ConfigFile, type ConfigFileKey } from './config-file';
 import { CLI_DEFAULTS, COLOR_MODES, OUTPUT_FORMATS, type OutputFormat } from './global-options';
 
@@ -21,6 +21,8 @@ export interface CliEnvironment {
   stdoutIsTTY: boolean;
   /** Terminal width for help and -o table; undefined when stdout is not a terminal. */
   columns?: number;
+  /** The arguments as typed, for what yargs parses loosely (`--cleartext=t`). */
+  argv?: readonly string[];
 }
 
 /** The Go CLI's variables keep their names; the settings it lacks get USERS_CLI_*. */
@@ -89,6 +91,7 @@ class SettingSources {
     private readonly args: RawArgs,
     private readonly env: NodeJS.ProcessEnv,
     private readonly file: ConfigFile | undefined,
+    private readonly argv: readonly string[] = [],
   ) {}
 
   string(key: ConfigFileKey): Found<string> | undefined {
@@ -101,8 +104,11 @@ class SettingSources {
 
   boolean(key: ConfigFileKey): Found<boolean> | undefined {
     return this.find(key, (raw, source) => {
+      const typed = source === `--${key}` ? booleanFlagText(this.argv, key) : undefined;
+      if (typed !== undefined) return parseGoBoolean(typed, source);
       if (typeof raw === 'boolean') return raw;
-      if (typeof raw === 'string') return parseBoolean(raw, source);
+      // As the Go CLI: a YAML 1 is the string "1" to viper, which strconv.ParseBool takes.
+      if (typeof raw === 'string' || raw === 0 || raw === 1) return parseGoBoolean(String(raw), source);
       throw new ConfigError(`invalid ${source} ${quote(JSON.stringify(raw))}: expected true or false`);
     });
   }
@@ -136,7 +142,7 @@ class SettingSources {
 export async function resolveSettings(args: RawArgs, environment: CliEnvironment): Promise<Settings> {
   const explicit = args.config !== undefined ? { file: String(args.config), source: '--config' } : environment.env[CONFIG_ENV] ? { file: environment.env[CONFIG_ENV]!, source: CONFIG_ENV } : undefined;
   const file = await readConfigFile(explicit, environment.homeDir);
-  const sources = new SettingSources(args, environment.env, file);
+  const sources = new SettingSources(args, environment.env, file, environment.argv);
   const debug = [
     file
       ? `config file ${file.path}${file.ignored ? ` (${file.ignored} ignored: .yaml comes first, as in the Go CLI)` : ''}`

@@ -14,6 +14,18 @@ export function parseBoolean(raw: string, source: string): boolean {
   throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false`);
 }
 
+const GO_BOOLEANS: Record<string, boolean> = Object.fromEntries([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((text) => [text, true]),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((text) => [text, false]),
+]);
+
+/** Exactly what Go's strconv.ParseBool accepts: for the settings users-cli shares with the Go CLI (viper, pflag). */
+export function parseGoBoolean(raw: string, source: string): boolean {
+  const value = Object.hasOwn(GO_BOOLEANS, raw) ? GO_BOOLEANS[raw] : undefined;
+  if (value === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)`);
+  return value;
+}
+
 /** One of `allowed`, exactly. */
 export function oneOf<T extends string>(value: string, allowed: readonly T[], source: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;

@@ -273,6 +273,8 @@ describe('without a server', () => {
     [['list', '-o', 'xml'], 'users-cli: invalid --output "xml": allowed values are text, json, jsonl, yaml, table'],
     [['list', '--color=sometimes'], 'users-cli: invalid --color "sometimes": allowed values are auto, always, never'],
     [['list', '--cleartext', '--tls'], 'users-cli: --cleartext cannot be combined with --tls'],
+    [['list', '--tls=yes'], 'users-cli: invalid --tls "yes": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)'],
+    [['list', '--cleartext=on'], 'users-cli: invalid --cleartext "on": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)'],
     [['list', '--cleartext', '--cacert=ca.crt'], 'users-cli: --cleartext cannot be combined with --cacert'],
     [['list', '--cert=/x.crt'], 'users-cli: --cert needs a key too (--key, USERS_CLI_KEY or key in the config file)'],
     [['create'], 'users-cli: create needs --email=EMAIL, or --from-file=FILE'],

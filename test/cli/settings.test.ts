@@ -182,7 +182,7 @@ describe('the config file, as the Go CLI finds and reads it', () => {
     const object = tmp.write('object.yml', 'address: {host: x}\n');
     await expectConfigError(resolve({ config: object }), `invalid address in ${object} "{\\"host\\":\\"x\\"}": expected a string`);
     const bool = tmp.write('bool.yml', 'cleartext: maybe\n');
-    await expectConfigError(resolve({ config: bool }), `invalid cleartext in ${bool} "maybe": expected true or false`);
+    await expectConfigError(resolve({ config: bool }), `invalid cleartext in ${bool} "maybe": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)`);
     const color = tmp.write('color.yml', 'color: sometimes\n');
     await expectConfigError(resolve({ config: color }), `invalid color in ${color} "sometimes": allowed values are auto, always, never`);
     const address = tmp.write('address.yml', 'address: localhost\n');
@@ -249,7 +249,7 @@ describe('plaintext or TLS, as in the Go CLI', () => {
   });
 
   test('refusals name the source', async () => {
-    await expectConfigError(resolve({}, { CLEARTEXT: 'yes please' }), 'invalid CLEARTEXT "yes please": expected true or false');
+    await expectConfigError(resolve({}, { CLEARTEXT: 'yes please' }), 'invalid CLEARTEXT "yes please": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)');
     await expectConfigError(resolve({}, { USERS_CLI_KEY: certs.clientKey }), 'USERS_CLI_KEY needs a certificate too (--cert, USERS_CLI_CERT or cert in the config file)');
     await expectConfigError(resolve({}, { SERVERNAME: 'bad name' }), 'invalid SERVERNAME "bad name": expected a host name such as users.example.com');
     await expectConfigError(resolve({}, { CACERT: '/nonexistent.crt' }), 'invalid CACERT "/nonexistent.crt": no such file');
@@ -290,6 +290,34 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     expect((await resolve({ cacert: goodBundle })).connection.tls?.ca).toEqual(readFileSync(goodBundle));
     const result = await runCliInProcess(['list', `--cacert=${garbage}`]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `users-cli: invalid --cacert "${garbage}": not a PEM certificate\n` });
+  });
+
+  test("booleans as Go's strconv.ParseBool reads them (the Go CLI's CLEARTEXT, cleartext:, --tls), and nothing else", async () => {
+    const secure = async (env: NodeJS.ProcessEnv, args: Record<string, unknown> = {}) => (await resolve(args, env)).connection.tls !== undefined;
+    for (const yes of ['1', 't', 'T', 'TRUE', 'true', 'True']) {
+      expect(await secure({ CLEARTEXT: yes, USERS_CLI_TLS: 'true' })).toBe(false);
+      expect(await secure({ USERS_CLI_TLS: yes })).toBe(true);
+    }
+    for (const no of ['0', 'f', 'F', 'FALSE', 'false', 'False']) {
+      expect(await secure({ CLEARTEXT: no })).toBe(true);
+      expect(await secure({ USERS_CLI_TLS: no })).toBe(false);
+    }
+    expect(await secure({}, { cleartext: 'f' })).toBe(true);
+    expect(await secure({}, { config: tmp.write('one.yml', 'cleartext: 1\n') })).toBe(false);
+    expect(await secure({}, { config: tmp.write('zero.yml', 'cleartext: 0\n') })).toBe(true);
+    expect(await secure({}, { config: tmp.write('t.yml', 'tls: T\n') })).toBe(true);
+    for (const junk of ['yes', 'no', 'on', 'off', 'tRUE', 'y', ' true', '2']) {
+      await expectConfigError(resolve({}, { CLEARTEXT: junk }), `invalid CLEARTEXT ${JSON.stringify(junk)}: expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)`);
+    }
+    // yargs reads --cleartext=t as false: the text typed is what counts.
+    const typed = (...argv: string[]) => resolveSettings({ cleartext: false }, { env: {}, homeDir: home(), stdoutIsTTY: false, argv });
+    expect((await typed('--cleartext=t')).connection.tls).toBeUndefined();
+    expect((await typed('--cleartext=T', '--no-cleartext')).connection.tls).toBeDefined();
+    expect((await typed('--no-cleartext', '--', '--cleartext')).connection.tls).toBeDefined();
+    expect((await typed('--cleartext=F', '--cleartext')).connection.tls).toBeUndefined();
+    await expectConfigError(typed('--cleartext=yes'), 'invalid --cleartext "yes": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)');
+    const two = tmp.write('two.yml', 'cleartext: 2\n');
+    await expectConfigError(resolve({ config: two }), `invalid cleartext in ${two} "2": expected true or false`);
   });
 
   test('a key that is not the client certificate\'s', async () => {

@@ -4,7 +4,8 @@ import { formatUserLine, userToJson } from '../../src/cli/format-user';
 import type { OutputFormat } from '../../src/cli/global-options';
 import { Output } from '../../src/cli/output';
 import type { OutputConfig } from '../../src/cli/settings';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { stringify as cliStringify } from '../../src/cli/yaml';
 
 const valencia: User = {
   id: 'u-1',
@@ -125,6 +126,21 @@ describe('Output', () => {
         'id: u-2\nage: 0\nname:\n  first: Maël\n  last: ""\nemail: mael@x.io\nphone: ""\naddress: Lyon\n' +
         '- id: u-2\n  age: 0\n  name:\n    first: Maël\n    last: ""\n  email: mael@x.io\n  phone: ""\n  address: Lyon\n',
     );
+  });
+
+  test("yaml: strings a YAML 1.1 reader (PyYAML, Go yaml.v2) or a 1.2 one would read as something else are quoted", () => {
+    let written = '';
+    const config: OutputConfig = { format: 'yaml', color: false, verbose: false, quiet: false, headers: true };
+    const output = new Output(config, { write: (text: string) => (written += text) }, cliStringify);
+    const odd: User = { id: '0777', age: 7, name: { first: 'yEs', last: 'yes' }, email: 'no@x.io', phone: '12:30', address: 'Off' };
+    output.user(odd);
+    output.users([{ ...odd, id: 'ok', name: { first: 'Y', last: 'NULL' }, phone: '0o7', address: '2001-12-14' }]);
+    expect(written).toBe(
+      'id: "0777"\nage: 7\nname:\n  first: "yEs"\n  last: "yes"\nemail: no@x.io\nphone: "12:30"\naddress: "Off"\n' +
+        '- id: ok\n  age: 7\n  name:\n    first: "Y"\n    last: "NULL"\n  email: no@x.io\n  phone: "0o7"\n  address: "2001-12-14"\n',
+    );
+    const words = ['yes', 'Yes', 'YES', 'yEs', 'no', 'No', 'on', 'ON', 'off', 'Off', 'y', 'Y', 'n', 'N', 'true', 'True', 'FALSE', 'false', '~', 'null', '', '<<', '1_000', '0x1F', '.inf', '+1', '1e3', '.5'];
+    for (const version of ['1.1', '1.2'] as const) expect(parse(cliStringify(words), { version })).toEqual(words);
   });
 
   test('table: padded columns with headers; ADDRESS cut first to fit the width', () => {

@@ -94,7 +94,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const server = (metrics ? traced.use(metrics.middleware) : traced)
     .use(inFlight.middleware)
     .use(callLoggingMiddleware(logger, tracing?.logFields))
-    .use(refuseInvalidUtf8((method, field) => onRejected({ reason: 'invalid_utf8', method, grpcCode: 'INVALID_ARGUMENT', details: `${field} is not valid UTF-8` })))
+    .use(refuseInvalidUtf8((method, reason, details) => onRejected({ reason, method, grpcCode: 'INVALID_ARGUMENT', details })))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
   server.add(withUtf8Check(UserServiceDefinition), userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));

@@ -1,9 +1,13 @@
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import type { TsProtoServiceDefinition } from 'nice-grpc/lib/service-definitions/ts-proto';
+import type { DescMessage } from '@bufbuild/protobuf';
+import { requestDescriptor, wrongWireTypeField } from './wire-types';
 
 /** Where a decoded request keeps the name of its first string field that was not valid UTF-8. */
 const INVALID_UTF8 = Symbol('invalid UTF-8 field');
+/** Where a decoded request keeps the name of its first field sent with a wire type its type cannot have. */
+const WRONG_WIRE_TYPE = Symbol('field with a wrong wire type');
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -18,10 +22,11 @@ const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 export function withUtf8Check<Definition extends TsProtoServiceDefinition>(definition: Definition): Definition {
   const methods = Object.fromEntries(
-    Object.entries(definition.methods).map(([name, method]) => [
-      name,
-      { ...method, requestType: { ...method.requestType, decode: (bytes: Uint8Array) => decodeChecked(method.requestType.decode as Decode, bytes) } },
-    ]),
+    Object.entries(definition.methods).map(([name, method]) => {
+      const descriptor = requestDescriptor(definition.fullName, method.name);
+      const decode = (bytes: Uint8Array) => decodeChecked(method.requestType.decode as Decode, bytes, descriptor);
+      return [name, { ...method, requestType: { ...method.requestType, decode } }];
+    }),
   );
   return { ...definition, methods } as Definition;
 }
@@ -29,7 +34,7 @@ export function withUtf8Check<Definition extends TsProtoServiceDefinition>(defin
 // ts-proto's decoders take a BinaryReader as well as bytes.
 type Decode = (input: BinaryReader | Uint8Array) => unknown;
 
-function decodeChecked(decode: Decode, bytes: Uint8Array): unknown {
+function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessage | undefined): unknown {
   const invalid: string[] = [];
   const message = decode(
     new BinaryReader(bytes, (text) => {
@@ -42,7 +47,11 @@ function decodeChecked(decode: Decode, bytes: Uint8Array): unknown {
       }
     }),
   );
-  if (invalid.length > 0 && typeof message === 'object' && message !== null) (message as Record<symbol, string>)[INVALID_UTF8] = fieldHolding(message, invalid[0]) ?? 'a string field';
+  if (typeof message !== 'object' || message === null) return message;
+  if (invalid.length > 0) (message as Record<symbol, string>)[INVALID_UTF8] = fieldHolding(message, invalid[0]) ?? 'a string field';
+  // The decoder read it already (it throws on truncated bytes), so this walk is over well-formed bytes.
+  const wrongWireType = descriptor && wrongWireTypeField(descriptor, bytes);
+  if (wrongWireType) (message as Record<symbol, string>)[WRONG_WIRE_TYPE] = wrongWireType;
   return message;
 }
 
@@ -64,13 +73,20 @@ export function invalidUtf8Field(request: unknown): string | undefined {
 }
 
 /** Refuses, before any handler runs, a request marked by withUtf8Check, as Go's protobuf runtime does. */
-export function refuseInvalidUtf8(onRefused: (path: string, field: string) => void): ServerMiddleware {
+export function refuseInvalidUtf8(onRefused: (path: string, reason: 'invalid_utf8' | 'malformed', details: string) => void): ServerMiddleware {
   return async function* invalidUtf8(call, context) {
-    const field = call.requestStream ? undefined : invalidUtf8Field(call.request);
-    if (field !== undefined) {
-      onRefused(call.method.path, field);
-      throw new ServerError(Status.INVALID_ARGUMENT, `${field} is not valid UTF-8`);
+    const refusal = call.requestStream ? undefined : refusalOf(call.request as Record<symbol, string | undefined>);
+    if (refusal) {
+      onRefused(call.method.path, refusal.reason, refusal.details);
+      throw new ServerError(Status.INVALID_ARGUMENT, refusal.details);
     }
     return yield* call.next(call.request, context);
   };
+}
+
+function refusalOf(request: Record<symbol, string | undefined>): { reason: 'invalid_utf8' | 'malformed'; details: string } | undefined {
+  const field = invalidUtf8Field(request);
+  if (field !== undefined) return { reason: 'invalid_utf8', details: `${field} is not valid UTF-8` };
+  const wrongWireType = request[WRONG_WIRE_TYPE];
+  return wrongWireType === undefined ? undefined : { reason: 'malformed', details: `${wrongWireType} was sent with the wrong wire type` };
 }

@@ -8,6 +8,7 @@ import { startTracing, type Tracing } from '../shared/tracing';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { quietGrpcJs } from './quiet-grpc-js';
+import { jsonLogsRequested, startupFailureLine } from './startup-failure';
 import { startUsersServer } from './users-server';
 
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // `users-server migrate [flags]`: for operators who migrate from a job rather than at each start.
   const migrateOnly = argv[0] === 'migrate';
+  const failStartup = (message: string, code: number): never => {
+    process.stderr.write(startupFailureLine(message, jsonLogsRequested(argv, process.env)));
+    process.exit(code);
+  };
   let config;
   let tracing: Tracing | undefined;
   try {
@@ -25,8 +30,7 @@ async function main(): Promise<void> {
     tracing = startTracing({ name: 'users-server', version: buildInfo.version }, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`users-server: ${error.message}\n`);
-    process.exit(2);
+    return failStartup(error.message, 2);
   }
   ignoreLogStreamErrors();
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
@@ -34,16 +38,15 @@ async function main(): Promise<void> {
   // logger instead, so that under --logfmt=json every line is JSON.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.warn('node warning', { name: warning.name, warning: warning.message }));
-  if (migrateOnly) return migrate(config.database!, config.databasePoolSize, logger);
+  if (migrateOnly) return migrate(config.database!, config.databasePoolSize, logger, failStartup);
 
   let server;
   try {
     server = await startUsersServer(config, logger, undefined, tracing);
   } catch (error) {
     const message = error instanceof SamplesFileError ? error.message : `cannot start: ${(error as Error).message}`;
-    process.stderr.write(`users-server: ${message}\n`);
     logger.debug('start-up failure', { error: (error as Error).stack });
-    process.exit(1);
+    return failStartup(message, 1);
   }
 
   let signalled = false;
@@ -89,15 +92,14 @@ async function main(): Promise<void> {
   });
 }
 
-async function migrate(storage: Storage, poolSize: number, logger: Logger): Promise<never> {
+async function migrate(storage: Storage, poolSize: number, logger: Logger, failStartup: (message: string, code: number) => never): Promise<never> {
   try {
     const outcome = await migrateStorage(storage, { poolSize, env: process.env });
     logger.info('database schema up to date', { storage: describeStorage(storage), schema_version: outcome.version, migrations_applied: outcome.applied.length });
     process.exit(0);
   } catch (error) {
-    process.stderr.write(`users-server: migrate: ${(error as Error).message}\n`);
     logger.debug('migration failure', { error: (error as Error).stack });
-    process.exit(1);
+    return failStartup(`migrate: ${(error as Error).message}`, 1);
   }
 }
 

@@ -20,9 +20,23 @@ afterAll(async () => {
   root?.cleanup();
 });
 
-// `migrate` comes first, as users-server expects it.
-const server = ([first, ...rest]: string[], env: NodeJS.ProcessEnv = {}) =>
-  run(process.execPath, [SERVER_BIN, ...(first === 'migrate' ? [first, '--logfmt=json'] : ['--logfmt=json', ...(first === undefined ? [] : [first])]), ...rest], { env, timeoutMs: 120_000 });
+// `migrate` comes first, as users-server expects it. Under --logfmt=json its
+// one start-up error line is JSON too: each stderr line must be an error object,
+// and the tests compare the messages.
+const server = async ([first, ...rest]: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = await run(process.execPath, [SERVER_BIN, ...(first === 'migrate' ? [first, '--logfmt=json'] : ['--logfmt=json', ...(first === undefined ? [] : [first])]), ...rest], { env, timeoutMs: 120_000 });
+  return { ...result, stderr: errorMessages(result.stderr) };
+};
+const errorMessages = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { level, message } = JSON.parse(line) as { level: string; message: string };
+      expect(level).toBe('error');
+      return `${message}\n`;
+    })
+    .join('');
 const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 test('migrate applies the migrations once and exits 0', async () => {

@@ -50,7 +50,9 @@ export async function startServerProcess(args: string[] = [], env: NodeJS.Proces
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  // 'close', not 'exit': by then every byte of stdout has been read, so a test
+  // that counts log lines after the exit sees the last ones too.
+  const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
 
   const waitForLine = (pattern: RegExp, timeoutMs = 10_000) =>
     new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { ConfigError } from '../shared/config-error';
 import { oneOf, parseGoBoolean } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
 import { parseDuration } from '../shared/duration';
+import { portRangeProblem, splitHostPort } from '../shared/host-port';
 import { readPemFileOf } from '../shared/pem-file';
 import { booleanFlagText, flagOn, type RawArgs } from './args';
 import { readConfigFile, type ConfigFile, type ConfigFileKey } from './config-file';
@@ -196,10 +197,11 @@ function checkAddress(value: string, source: string): string {
   const trimmed = value.trim();
   // `:8000` means the local host, as the Go CLI's default `:8000` did.
   const address = trimmed.startsWith(':') ? `localhost${trimmed}` : trimmed;
-  const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d+)$/.exec(address);
-  if (!match) throw new ConfigError(`invalid ${source} ${quote(value)}: expected host:port, e.g. localhost:8000`);
-  const port = Number(match[2]);
-  if (port < 1 || port > 65535) throw new ConfigError(`invalid ${source} ${quote(value)}: port ${match[2]} is out of range (1 to 65535)`);
+  const split = splitHostPort(address);
+  if (!split) throw new ConfigError(`invalid ${source} ${quote(value)}: expected host:port, e.g. localhost:8000`);
+  // A client cannot dial port 0, which a server may listen on.
+  const problem = portRangeProblem(split.port, 1);
+  if (problem) throw new ConfigError(`invalid ${source} ${quote(value)}: ${problem}`);
   return address;
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { occupyPort } from '../support/occupied-port';
 import { requireServerBundle } from '../support/prerequisites';
 import { run, SERVER_BIN } from '../support/processes';
 
@@ -29,14 +29,13 @@ test('LOG_FORMAT=json counts too, and migrate without a database says so as JSON
 });
 
 describe('a port already in use', () => {
-  let busy: Server;
+  let busy: Awaited<ReturnType<typeof occupyPort>>;
   let busyPort: number;
   beforeAll(async () => {
-    busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    busyPort = (busy.address() as { port: number }).port;
+    busy = await occupyPort();
+    busyPort = busy.port;
   });
-  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+  afterAll(() => busy.release());
 
   test('under --logfmt=json: exit 1, one JSON line on stderr, stdout all JSON', async () => {
     const result = await runServer(['--logfmt=json', `--address=127.0.0.1:${busyPort}`, '--metrics-address=']);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { occupyPort } from '../support/occupied-port';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireServerBundle } from '../support/prerequisites';
@@ -136,14 +136,13 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
 });
 
 describe('cannot start: exit 1, one line on stderr', () => {
-  let busy: Server;
+  let busy: Awaited<ReturnType<typeof occupyPort>>;
   let busyPort: number;
   beforeAll(async () => {
-    busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    busyPort = (busy.address() as { port: number }).port;
+    busy = await occupyPort();
+    busyPort = busy.port;
   });
-  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+  afterAll(() => busy.release());
 
   test('the gRPC address is in use', async () => {
     expect(await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=', '--samples=false'])).toEqual({

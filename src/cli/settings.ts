@@ -1,4 +1,3 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
@@ -6,7 +5,7 @@ import { oneOf, parseGoBoolean } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
 import { parseDuration } from '../shared/duration';
 import { portRangeProblem, splitHostPort } from '../shared/host-port';
-import { readPemFileOf } from '../shared/pem-file';
+import { readCertificates, readKeyPair } from '../shared/pem-file';
 import { booleanFlagText, flagOn, type RawArgs } from './args';
 import { readConfigFile, type ConfigFile, type ConfigFileKey } from './config-file';
 import { CLI_DEFAULTS, COLOR_MODES, OUTPUT_FORMATS, type OutputFormat } from './global-options';
@@ -243,22 +242,13 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
   ];
   debug.push(`TLS (from ${decided.source}): ${details.join(', ')}`);
   return {
-    ca: caFile && readPemFileOf(caFile.value, caFile.source, 'CERTIFICATE'),
+    ca: caFile && readCertificates({ path: caFile.value, source: caFile.source }),
     caSource: caFile && `${caFile.source} ${caFile.value}`,
-    clientCert: certFile && keyFile ? readClientCertificate(certFile, keyFile) : undefined,
+    clientCert: certFile && keyFile ? readKeyPair({ path: certFile.value, source: certFile.source }, { path: keyFile.value, source: keyFile.source }) : undefined,
     serverName: serverName?.value,
   };
 }
 
-/** The client certificate and its key, which must be a pair: the server would refuse the handshake with no reason given. */
-function readClientCertificate(certFile: Found<string>, keyFile: Found<string>): { cert: Buffer; key: Buffer } {
-  const cert = readPemFileOf(certFile.value, certFile.source, 'CERTIFICATE');
-  const key = readPemFileOf(keyFile.value, keyFile.source, 'PRIVATE KEY');
-  if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) {
-    throw new ConfigError(`${keyFile.source} ${quote(keyFile.value)} is not the key of the certificate in ${certFile.source} ${quote(certFile.value)}`);
-  }
-  return { cert, key };
-}
 
 /** COLUMNS as shells export it; anything else is ignored, as by other tools that read it. */
 function positiveInteger(text: string | undefined): number | undefined {

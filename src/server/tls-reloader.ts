@@ -1,7 +1,7 @@
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { readPemFile } from '../shared/pem-file';
+import { isKeyOf, readCertificates, readPrivateKey } from '../shared/pem-file';
 import type { Logger } from '../shared/logger';
 import type { TlsFiles } from './config';
 import { secureContextOptions, type ReloadableServerCredentials } from './credentials';
@@ -80,24 +80,21 @@ interface ReloadError {
 
 /** Reads the files and checks each, throwing a ReloadError that names the bad one. */
 function readAndCheck(paths: TlsFiles['paths']): { cert: Buffer; key: Buffer; clientCa: Buffer | undefined } {
-  const read = (file: string, check: (contents: Buffer) => void): Buffer => {
+  const read = (file: string, readFile: (file: { path: string; source: string }) => Buffer): Buffer => {
     try {
-      const contents = readPemFile(file, 'file');
-      check(contents);
-      return contents;
+      return readFile({ path: file, source: 'file' });
     } catch (error) {
       throw { file, reason: reasonOf(error as Error) } satisfies ReloadError;
     }
   };
-  const cert = read(paths.cert, (contents) => new X509Certificate(contents));
-  const key = read(paths.key, (contents) => {
-    if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(contents))) throw new Error(`not the key of ${paths.cert}`);
-  });
-  const clientCa = paths.clientCa === undefined ? undefined : read(paths.clientCa, (contents) => new X509Certificate(contents));
+  const cert = read(paths.cert, readCertificates);
+  const key = read(paths.key, readPrivateKey);
+  if (!isKeyOf(cert, key)) throw { file: paths.key, reason: `not the key of ${paths.cert}` } satisfies ReloadError;
+  const clientCa = paths.clientCa === undefined ? undefined : read(paths.clientCa, readCertificates);
   return { cert, key, clientCa };
 }
 
-/** readPemFile's message without its `invalid file "<path>": ` prefix: the path has a field of its own. */
+/** The pem-file message without its `invalid file "<path>": ` prefix: the path has a field of its own. */
 function reasonOf(error: Error): string {
   return error.message.replace(/^invalid file ".*?": /, '');
 }

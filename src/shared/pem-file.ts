@@ -4,43 +4,75 @@ import { ConfigError } from './config-error';
 import { fileErrorReason } from './file-error-reason';
 import { quote } from './quote';
 
+/** A file named by a setting: `source` (e.g. `--cacert`, `TLS_CERT_FILE`) names it in every message. */
+export interface NamedFile {
+  path: string;
+  source: string;
+}
+
+type PemKind = 'CERTIFICATE' | 'PRIVATE KEY';
+
 /**
- * Reads a PEM file named by a flag; `source` (e.g. `--cacert`) names the flag
- * in the one-line ConfigError that a missing, unreadable or non-PEM file gives.
+ * The PEM blocks of one kind in a certificate file (a chain, a CA bundle), each parsed by node:crypto as
+ * OpenSSL will parse it for TLS: a CA given a private key, armour around garbage, or a certificate cut short
+ * would otherwise fail later, in a misleading TLS error. Blocks of other kinds are left alone, as OpenSSL
+ * skips them (a combined certificate-and-key file is common).
  */
-export function readPemFile(file: string, source: string): Buffer {
+export function readCertificates(file: NamedFile): Buffer {
+  return readPemFileOf(file, 'CERTIFICATE', (block) => new X509Certificate(block));
+}
+
+/** readCertificates for a private key (PKCS#8, PKCS#1 or SEC1: any label ending in PRIVATE KEY). */
+export function readPrivateKey(file: NamedFile): Buffer {
+  return readPemFileOf(file, 'PRIVATE KEY', (block) => createPrivateKey(block));
+}
+
+/** A certificate and its key, which must be a pair: the other side would refuse the handshake with no reason given. */
+export function readKeyPair(cert: NamedFile, key: NamedFile): { cert: Buffer; key: Buffer } {
+  const pair = { cert: readCertificates(cert), key: readPrivateKey(key) };
+  if (!isKeyOf(pair.cert, pair.key)) {
+    throw new ConfigError(`${key.source} ${quote(key.path)} is not the key of the certificate in ${cert.source} ${quote(cert.path)}`);
+  }
+  return pair;
+}
+
+/** Whether `key` is the private key of the first certificate in `cert` (the leaf of a chain). */
+export function isKeyOf(cert: Buffer, key: Buffer): boolean {
+  return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+}
+
+/** The file's bytes; a missing, unreadable or non-PEM file is a one-line ConfigError naming the setting. */
+export function readPemFile(file: NamedFile): Buffer {
   let contents: Buffer;
   try {
-    contents = readFileSync(file);
+    contents = readFileSync(file.path);
   } catch (err) {
-    throw new ConfigError(`invalid ${source} ${quote(file)}: ${fileErrorReason(err)}`);
+    throw invalid(file, fileErrorReason(err));
   }
-  if (!contents.includes('-----BEGIN ')) throw new ConfigError(`invalid ${source} ${quote(file)}: not a PEM file`);
+  if (!contents.includes('-----BEGIN ')) throw invalid(file, 'not a PEM file');
   return contents;
 }
 
-/**
- * readPemFile, checking that the file holds a PEM block of this kind, and that
- * node:crypto (OpenSSL, as TLS will) parses every such block: a CA given a
- * private key, armour around garbage, or a certificate cut short would
- * otherwise fail later, in a misleading TLS error.
- */
-export function readPemFileOf(file: string, source: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): Buffer {
-  const contents = readPemFile(file, source);
+function readPemFileOf(file: NamedFile, kind: PemKind, parse: (block: string) => unknown): Buffer {
+  const contents = readPemFile(file);
   const text = contents.toString('latin1');
   const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1]);
-  const matches = (label: string) => (kind === 'PRIVATE KEY' ? label.endsWith('PRIVATE KEY') : label === kind);
-  if (!labels.some(matches)) {
-    throw new ConfigError(`invalid ${source} ${quote(file)}: expected a ${kind}, the file holds ${labels.map((label) => `a ${label}`).join(', ')}`);
-  }
+  const isKind = (label: string) => (kind === 'PRIVATE KEY' ? label.endsWith('PRIVATE KEY') : label === kind);
+  if (!labels.some(isKind)) throw invalid(file, `expected a ${kind}, the file holds ${labels.map((label) => `a ${label}`).join(', ')}`);
+  const expected = kind === 'CERTIFICATE' ? 'a PEM certificate' : 'a PEM private key';
   // Whole blocks only: a block without its END line is a file cut short.
-  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)].filter((match) => matches(match[1])).map((match) => match[0]);
-  const parse = kind === 'CERTIFICATE' ? (block: string) => new X509Certificate(block) : (block: string) => createPrivateKey(block);
-  try {
-    if (blocks.length === 0) throw new Error('no complete block');
-    blocks.forEach(parse);
-  } catch {
-    throw new ConfigError(`invalid ${source} ${quote(file)}: not a PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'}`);
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)].filter((match) => isKind(match[1]));
+  if (blocks.length < labels.filter(isKind).length) throw invalid(file, `not ${expected} (a block has no END line)`);
+  for (const [block] of blocks) {
+    try {
+      parse(block);
+    } catch (error) {
+      throw invalid(file, `not ${expected} (${(error as Error).message.replace(/\s*\n\s*/g, ' ')})`);
+    }
   }
   return contents;
+}
+
+function invalid(file: NamedFile, reason: string): ConfigError {
+  return new ConfigError(`invalid ${file.source} ${quote(file.path)}: ${reason}`);
 }

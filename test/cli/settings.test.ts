@@ -38,6 +38,11 @@ async function expectConfigError(promise: Promise<unknown>, message: string): Pr
   await expect(promise).rejects.toThrow(new ConfigError(message));
 }
 
+async function expectConfigErrorMatching(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  await expect(promise).rejects.toThrow(ConfigError);
+  await expect(promise).rejects.toThrow(message);
+}
+
 describe('-o table width', () => {
   const columnsOf = async (environment: Partial<CliEnvironment>) =>
     (await resolveSettings({}, { env: {}, homeDir: home(), stdoutIsTTY: false, ...environment })).output.columns;
@@ -278,18 +283,24 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     const cutShort = pem('cut.crt', caText.slice(0, caText.length / 2));
     const cutMiddle = pem('cut-middle.crt', caText.slice(0, 200) + caText.slice(-40));
     const badKey = pem('garbage.key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
-    await expectConfigError(resolve({ cacert: garbage }), `invalid --cacert "${garbage}": not a PEM certificate`);
-    await expectConfigError(resolve({}, { CACERT: cutShort }), `invalid CACERT "${cutShort}": not a PEM certificate`);
-    await expectConfigError(resolve({ cacert: cutMiddle }), `invalid --cacert "${cutMiddle}": not a PEM certificate`);
-    await expectConfigError(resolve({ cert: garbage, key: certs.clientKey }), `invalid --cert "${garbage}": not a PEM certificate`);
-    await expectConfigError(resolve({ cert: certs.clientCert, key: badKey }), `invalid --key "${badKey}": not a PEM private key`);
+    // node:crypto's (OpenSSL's) reason follows in brackets, on the same line.
+    const openSslReason = (message: string) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(error:[^\n]+\\)$`);
+    await expectConfigErrorMatching(resolve({ cacert: garbage }), openSslReason(`invalid --cacert "${garbage}": not a PEM certificate`));
+    await expectConfigError(resolve({}, { CACERT: cutShort }), `invalid CACERT "${cutShort}": not a PEM certificate (a block has no END line)`);
+    await expectConfigErrorMatching(resolve({ cacert: cutMiddle }), openSslReason(`invalid --cacert "${cutMiddle}": not a PEM certificate`));
+    await expectConfigErrorMatching(resolve({ cert: garbage, key: certs.clientKey }), openSslReason(`invalid --cert "${garbage}": not a PEM certificate`));
+    await expectConfigErrorMatching(resolve({ cert: certs.clientCert, key: badKey }), openSslReason(`invalid --key "${badKey}": not a PEM private key`));
     // A CA bundle: every certificate in it is checked.
     const bundle = pem('bundle.crt', caText + readFileSync(garbage, 'latin1'));
-    await expectConfigError(resolve({ cacert: bundle }), `invalid --cacert "${bundle}": not a PEM certificate`);
+    await expectConfigErrorMatching(resolve({ cacert: bundle }), openSslReason(`invalid --cacert "${bundle}": not a PEM certificate`));
+    // A combined certificate-and-key file serves as both, as OpenSSL skips the other blocks.
+    const combined = pem('combined.pem', readFileSync(certs.clientCert, 'latin1') + readFileSync(certs.clientKey, 'latin1'));
+    expect((await resolve({ cert: combined, key: combined })).connection.tls?.clientCert).toEqual({ cert: readFileSync(combined), key: readFileSync(combined) });
     const goodBundle = pem('good-bundle.crt', caText + readFileSync(certs.otherCaCert, 'latin1'));
     expect((await resolve({ cacert: goodBundle })).connection.tls?.ca).toEqual(readFileSync(goodBundle));
     const result = await runCliInProcess(['list', `--cacert=${garbage}`]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: `users-cli: invalid --cacert "${garbage}": not a PEM certificate\n` });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(new RegExp(`^users-cli: invalid --cacert "${garbage}": not a PEM certificate \\(error:[^\n]+\\)\n$`));
   });
 
   test("booleans as Go's strconv.ParseBool reads them (the Go CLI's CLEARTEXT, cleartext:, --tls), and nothing else", async () => {

@@ -119,7 +119,7 @@ describe('bad configuration at start-up: one line, exit 2', () => {
     expect(await runServer([`--tls-cert-file=${serverCert}`, `--tls-key-file=${serverKey}`, `--tls-client-ca-file=${clientKey}`])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `users-server: invalid --tls-client-ca-file "${clientKey}": expected PEM certificates, found a PRIVATE KEY\n`,
+      stderr: `users-server: invalid --tls-client-ca-file "${clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY\n`,
     });
   });
 

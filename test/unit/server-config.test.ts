@@ -349,16 +349,29 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     const tls = (c: string, k: string, a?: string) => configError([`--tls-cert-file=${c}`, `--tls-key-file=${k}`, ...(a ? [`--tls-client-ca-file=${a}`] : [])]);
     expect(tls(garbage, key)).toMatch(new RegExp(`^invalid --tls-cert-file "${garbage}": not a PEM certificate \\([^\n]+\\)$`));
     expect(tls(cert, garbageKey)).toMatch(new RegExp(`^invalid --tls-key-file "${garbageKey}": not a PEM private key \\([^\n]+\\)$`));
-    expect(tls(key, key)).toBe(`invalid --tls-cert-file "${key}": expected PEM certificates, found a PRIVATE KEY`);
-    expect(tls(cert, cert)).toMatch(new RegExp(`^invalid --tls-key-file "${cert}": not a PEM private key \\([^\n]+\\)$`));
+    expect(tls(key, key)).toBe(`invalid --tls-cert-file "${key}": expected a CERTIFICATE, the file holds a PRIVATE KEY`);
+    expect(tls(cert, cert)).toBe(`invalid --tls-key-file "${cert}": expected a PRIVATE KEY, the file holds a CERTIFICATE`);
     expect(tls(cert, certificates.clientKey)).toBe(
       `--tls-key-file "${certificates.clientKey}" is not the key of the certificate in --tls-cert-file "${cert}"`,
     );
     // The client CA: garbage, or a private key in its place, is refused at start-up, not at every handshake.
     expect(tls(cert, key, garbage)).toMatch(new RegExp(`^invalid --tls-client-ca-file "${garbage}": not a PEM certificate \\([^\n]+\\)$`));
     expect(tls(cert, key, certificates.clientKey)).toBe(
-      `invalid --tls-client-ca-file "${certificates.clientKey}": expected PEM certificates, found a PRIVATE KEY`,
+      `invalid --tls-client-ca-file "${certificates.clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY`,
     );
     expect(tls(cert, key, notPem)).toBe(`invalid --tls-client-ca-file "${notPem}": not a PEM file`);
+  });
+
+  test('a combined certificate-and-key file serves as both; a block cut short is named', () => {
+    const combined = dir.write('combined.pem', readFileSync(cert, 'latin1') + readFileSync(key, 'latin1'));
+    expect(parse([`--tls-cert-file=${combined}`, `--tls-key-file=${combined}`]).tls).toEqual({
+      cert: readFileSync(combined),
+      key: readFileSync(combined),
+      clientCa: undefined,
+      paths: { cert: combined, key: combined, clientCa: undefined },
+    });
+    const certText = readFileSync(cert, 'latin1');
+    const cut = dir.write('cut.crt', certText.slice(0, certText.length / 2));
+    expect(configError([`--tls-cert-file=${cut}`, `--tls-key-file=${key}`])).toBe(`invalid --tls-cert-file "${cut}": not a PEM certificate (a block has no END line)`);
   });
 });

@@ -1,18 +1,10 @@
-import { makeTestCertificates, type TestCertificates } from '../support/certificates';
-import { requireServerBundle, requireTool } from '../support/prerequisites';
+import { useProbeAndCertificates } from '../support/probe-and-certificates';
 import { run, runCli, startServerProcess } from '../support/processes';
 
 // users-server as Kubernetes runs it: SIGTERM with a drain delay, and kubelet's
 // plaintext gRPC probe (grpc-health-probe asks the same) on --health-address.
 
-let probe: string;
-let certs: TestCertificates;
-beforeAll(() => {
-  requireServerBundle();
-  probe = requireTool('grpc-health-probe');
-  certs = makeTestCertificates();
-});
-afterAll(() => certs.cleanup());
+const fixture = useProbeAndCertificates();
 
 test('SIGTERM with --drain-delay: NOT_SERVING at once, yet a connection made afterwards is served; a second signal ends it', async () => {
   const server = await startServerProcess(['--drain-delay=60s']);
@@ -32,15 +24,15 @@ test('SIGTERM with --drain-delay: NOT_SERVING at once, yet a connection made aft
 });
 
 test('--health-address: plaintext health for the probes while the main port is TLS-only', async () => {
-  const server = await startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`, '--health-address=127.0.0.1:0']);
+  const server = await startServerProcess([`--tls-cert-file=${fixture.certs.serverCert}`, `--tls-key-file=${fixture.certs.serverKey}`, '--health-address=127.0.0.1:0']);
   try {
     const started = JSON.parse(await server.waitForLine(/users-server started/));
     expect(started).toMatchObject({ tls: 'tls', health: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
     const health = started.health as string;
-    expect(await run(probe, [`-addr=${health}`])).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
-    expect(await run(probe, [`-addr=${health}`, '-service=user.UserService'])).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
+    expect(await run(fixture.probe, [`-addr=${health}`])).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
+    expect(await run(fixture.probe, [`-addr=${health}`, '-service=user.UserService'])).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
     // The same plaintext probe against the TLS port fails.
-    expect((await run(probe, [`-addr=${server.address}`, '-connect-timeout=1s'])).code).not.toBe(0);
+    expect((await run(fixture.probe, [`-addr=${server.address}`, '-connect-timeout=1s'])).code).not.toBe(0);
   } finally {
     await server.stop();
   }

@@ -1,25 +1,17 @@
-import { requireServerBundle, requireTool } from '../support/prerequisites';
-import { makeTestCertificates, type TestCertificates } from '../support/certificates';
+import { useProbeAndCertificates } from '../support/probe-and-certificates';
 import { run, startServerProcess, type ServerProcess } from '../support/processes';
 
 // The TLS flags wired end to end, checked with grpc-health-probe's TLS options.
-let probe: string;
-let certs: TestCertificates;
-beforeAll(() => {
-  requireServerBundle();
-  probe = requireTool('grpc-health-probe');
-  certs = makeTestCertificates();
-});
-afterAll(() => certs.cleanup());
+const fixture = useProbeAndCertificates();
 
 // The probe retries a refused handshake until its connect timeout, then exits 2.
 const refused = (server: ServerProcess) => ({ code: 2, stdout: '', stderr: `timeout: failed to connect service "${server.address}" within 1s\n` });
-const check = (server: ServerProcess, ...args: string[]) => run(probe, [`-addr=${server.address}`, ...args]);
+const check = (server: ServerProcess, ...args: string[]) => run(fixture.probe, [`-addr=${server.address}`, ...args]);
 
 describe('--tls-cert-file and --tls-key-file', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`]);
+    server = await startServerProcess([`--tls-cert-file=${fixture.certs.serverCert}`, `--tls-key-file=${fixture.certs.serverKey}`]);
   });
   afterAll(() => server.stop());
 
@@ -28,11 +20,11 @@ describe('--tls-cert-file and --tls-key-file', () => {
   });
 
   test('a client trusting the CA: SERVING', async () => {
-    expect(await check(server, '-tls', `-tls-ca-cert=${certs.caCert}`)).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
+    expect(await check(server, '-tls', `-tls-ca-cert=${fixture.certs.caCert}`)).toEqual({ code: 0, stdout: '', stderr: 'status: SERVING\n' });
   });
 
   test('a client trusting another CA is refused', async () => {
-    expect(await check(server, '-tls', `-tls-ca-cert=${certs.otherCaCert}`, '-connect-timeout=1s')).toEqual(refused(server));
+    expect(await check(server, '-tls', `-tls-ca-cert=${fixture.certs.otherCaCert}`, '-connect-timeout=1s')).toEqual(refused(server));
   });
 
   test('a plaintext client is refused', async () => {
@@ -43,7 +35,7 @@ describe('--tls-cert-file and --tls-key-file', () => {
 describe('--tls-client-ca-file too: mTLS', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`, `--tls-client-ca-file=${certs.caCert}`]);
+    server = await startServerProcess([`--tls-cert-file=${fixture.certs.serverCert}`, `--tls-key-file=${fixture.certs.serverKey}`, `--tls-client-ca-file=${fixture.certs.caCert}`]);
   });
   afterAll(() => server.stop());
 
@@ -52,7 +44,7 @@ describe('--tls-client-ca-file too: mTLS', () => {
   });
 
   test('a client with a certificate signed by the client CA: SERVING', async () => {
-    expect(await check(server, '-tls', `-tls-ca-cert=${certs.caCert}`, `-tls-client-cert=${certs.clientCert}`, `-tls-client-key=${certs.clientKey}`)).toEqual({
+    expect(await check(server, '-tls', `-tls-ca-cert=${fixture.certs.caCert}`, `-tls-client-cert=${fixture.certs.clientCert}`, `-tls-client-key=${fixture.certs.clientKey}`)).toEqual({
       code: 0,
       stdout: '',
       stderr: 'status: SERVING\n',
@@ -60,11 +52,11 @@ describe('--tls-client-ca-file too: mTLS', () => {
   });
 
   test('a client without a certificate is refused', async () => {
-    expect(await check(server, '-tls', `-tls-ca-cert=${certs.caCert}`, '-connect-timeout=1s')).toEqual(refused(server));
+    expect(await check(server, '-tls', `-tls-ca-cert=${fixture.certs.caCert}`, '-connect-timeout=1s')).toEqual(refused(server));
   });
 
   test('a client with a certificate from another CA is refused', async () => {
-    const other = [`-tls-client-cert=${certs.otherClientCert}`, `-tls-client-key=${certs.otherClientKey}`];
-    expect(await check(server, '-tls', `-tls-ca-cert=${certs.caCert}`, ...other, '-connect-timeout=1s')).toEqual(refused(server));
+    const other = [`-tls-client-cert=${fixture.certs.otherClientCert}`, `-tls-client-key=${fixture.certs.otherClientKey}`];
+    expect(await check(server, '-tls', `-tls-ca-cert=${fixture.certs.caCert}`, ...other, '-connect-timeout=1s')).toEqual(refused(server));
   });
 });

@@ -4,7 +4,8 @@ import { parseHostPort } from '../shared/host-port';
 import { createLogger, ignoreLogStreamErrors, type Logger } from '../shared/logger';
 import { describeStorage, type Storage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
-import { startTracing, type Tracing } from '../shared/tracing';
+import { onExportStateChange, startTracing, type Tracing } from '../shared/tracing';
+import { oneLine } from '../shared/quote';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { quietGrpcJs } from './quiet-grpc-js';
@@ -27,13 +28,25 @@ async function main(): Promise<void> {
   try {
     config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, buildInfo.version);
     if (migrateOnly && !config.database) throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
-    tracing = startTracing({ name: 'users-server', version: buildInfo.version }, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return failStartup(error.message, 2);
   }
   ignoreLogStreamErrors();
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
+  try {
+    tracing = startTracing(
+      { name: 'users-server', version: buildInfo.version },
+      process.env,
+      onExportStateChange(
+        (error) => logger.warn('traces cannot be exported: spans are dropped', { endpoint: tracing?.endpoint, error: oneLine(error.message) }),
+        () => logger.info('traces exported again', { endpoint: tracing?.endpoint }),
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return failStartup(error.message, 2);
+  }
   // Node prints its warnings to stderr in its own format; they go through the
   // logger instead, so that under --logfmt=json every line is JSON.
   process.removeAllListeners('warning');

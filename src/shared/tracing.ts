@@ -49,14 +49,38 @@ export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undef
   return { protocol, url };
 }
 
+/** Told how each batch export ended: undefined when the spans were sent, the error otherwise. */
+export type ExportOutcomeListener = (error: Error | undefined) => void;
+
+/**
+ * An ExportOutcomeListener that reports a change of state only: `failing` when
+ * exports start to fail, `recovered` when they work again. A collector that is
+ * down gives one line, not one per batch.
+ */
+export function onExportStateChange(failing: (error: Error) => void, recovered: () => void): ExportOutcomeListener {
+  let failed = false;
+  return (error) => {
+    if (error && !failed) failing(error);
+    if (!error && failed) recovered();
+    failed = error !== undefined;
+  };
+}
+
 /** Starts tracing when the OTEL_* variables ask for it; undefined (and nothing loaded) otherwise. */
-export function startTracing(service: { name: string; version: string }, env: NodeJS.ProcessEnv): Tracing | undefined {
+export function startTracing(
+  service: { name: string; version: string },
+  env: NodeJS.ProcessEnv,
+  onExport: ExportOutcomeListener,
+  /** How long one export may take, retries included, unless OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT says (the SDK's default is 10 s). */
+  defaultExportTimeoutMs?: number,
+): Tracing | undefined {
   const settings = tracingSettings(env);
   if (!settings) return undefined;
+  const timeoutSet = Boolean(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT?.trim() || env.OTEL_EXPORTER_OTLP_TIMEOUT?.trim());
   // The SDK: a bundle of its own beside the binaries (scripts/build.js), the module itself from source.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
-  const provider = startTracingSdk(service, settings);
+  const provider = startTracingSdk(service, settings, onExport, timeoutSet ? undefined : defaultExportTimeoutMs);
   // In the binaries' bundles, but evaluated only now.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { grpcTracing } = require('./tracing-api') as typeof import('./tracing-api');

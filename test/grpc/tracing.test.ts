@@ -9,10 +9,12 @@ import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver';
 // real OTLP/HTTP receiver; test/server/tracing.test.ts does it with the bundles.
 let receiver: OtlpReceiver;
 let tracing: Tracing;
+/** How each batch export ended, as the SDK told the listener. */
+const exportOutcomes: (Error | undefined)[] = [];
 let env: InProcessServer;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  tracing = startTracing({ name: 'in-process', version: 'test' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces` })!;
+  tracing = startTracing({ name: 'in-process', version: 'test' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces` }, (error) => exportOutcomes.push(error))!;
   // PGlite in memory: its SQL statements become spans too.
   env = await startInProcessServer({ database: { kind: 'pglite' } }, undefined, tracing);
 });
@@ -33,6 +35,9 @@ test('client and server spans, SQL statements as their children, the log line na
   await expect(tracing.inSpan('SELECT users', { 'db.system.name': 'postgresql' }, async () => 42)).resolves.toBe(42);
   await expect(tracing.inSpan('INSERT users', { 'db.system.name': 'postgresql' }, async () => Promise.reject(new Error('relation "users" does not exist')))).rejects.toThrow('relation');
   await tracing.shutdown();
+  // Every batch reached the receiver, and the listener was told so.
+  expect(exportOutcomes.length).toBeGreaterThan(0);
+  expect(new Set(exportOutcomes)).toEqual(new Set([undefined]));
 
   const byName = (name: string) => receiver.spans.filter((s) => s.name === name);
   const [server] = byName('user.UserService/List').filter((s) => s.kind === 2);

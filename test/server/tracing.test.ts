@@ -127,3 +127,45 @@ describe('a bad OTEL_* value: exit 2, one line naming it', () => {
     expect(await runCli(['list', '--address=127.0.0.1:1'], { env })).toEqual({ code: 2, stdout: '', stderr: `users-cli: ${message}\n` });
   });
 });
+
+describe('a collector that refuses the spans: said once per change of state, and the answers stand', () => {
+  afterEach(() => {
+    receiver.refuseWith = undefined;
+  });
+
+  test('users-server: one warning when exports start failing, one line when they work again', async () => {
+    receiver.refuseWith = 400;
+    // Short batches, so that each call below is exported on its own.
+    const server = await startServerProcess([], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '20' });
+    try {
+      const list = () => runCli(['list', '--limit=1', '-o', 'json', `--address=${server.address}`]);
+      expect((await list()).code).toBe(0);
+      const failing = JSON.parse(await server.waitForLine(/traces cannot be exported/));
+      expect(failing).toMatchObject({ level: 'warn', message: 'traces cannot be exported: spans are dropped', endpoint: `${receiver.endpoint}/v1/traces` });
+      expect(failing.error).toBe('Bad Request (HTTP 400)');
+      // A second failing batch says nothing more.
+      expect((await list()).code).toBe(0);
+      receiver.refuseWith = undefined;
+      expect((await list()).code).toBe(0);
+      expect(JSON.parse(await server.waitForLine(/traces exported again/))).toMatchObject({ level: 'info', endpoint: `${receiver.endpoint}/v1/traces` });
+    } finally {
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }
+    expect(server.output().split('\n').filter((line) => /traces (cannot be exported|exported again)/.test(line))).toHaveLength(2);
+  });
+
+  test('users-cli: its answer and exit code, then one line on stderr naming the endpoint', async () => {
+    const server = await startServerProcess([]);
+    try {
+      receiver.refuseWith = 400;
+      const result = await runCli(['get', 'mael.valadier@example.com', '-o', 'json', `--address=${server.address}`], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } });
+      expect(result).toEqual({
+        code: 0,
+        stdout: expect.stringContaining('"email": "mael.valadier@example.com"'),
+        stderr: `users-cli: warning: traces not exported to ${receiver.endpoint}/v1/traces: Bad Request (HTTP 400)\n`,
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -22,6 +22,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Content types of the export requests received, e.g. application/x-protobuf. */
   contentTypes: string[];
+  /** While set, every export is answered with this HTTP status (e.g. 400) and its spans are not kept. */
+  refuseWith: number | undefined;
   close(): Promise<void>;
 }
 
@@ -31,12 +33,18 @@ export interface OtlpReceiver {
  * OpenTelemetry collector would, and keeps the spans it decoded.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; the handler reads it later
+  let receiver: OtlpReceiver;
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
   const server: Server = createServer((request, response) => {
     void readBody(request).then((body) => {
       if (request.method !== 'POST' || request.url !== '/v1/traces') {
         response.writeHead(404).end();
+        return;
+      }
+      if (receiver.refuseWith !== undefined) {
+        response.writeHead(receiver.refuseWith).end();
         return;
       }
       const type = request.headers['content-type'] ?? '';
@@ -52,12 +60,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return {
+  receiver = {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
     contentTypes,
+    refuseWith: undefined,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return receiver;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

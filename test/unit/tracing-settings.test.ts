@@ -1,5 +1,5 @@
 import { ConfigError } from '../../src/shared/config-error';
-import { startTracing, tracingSettings } from '../../src/shared/tracing';
+import { onExportStateChange, startTracing, tracingSettings } from '../../src/shared/tracing';
 
 describe('tracing is off unless an exporter is asked for', () => {
   test.each<NodeJS.ProcessEnv>([
@@ -11,7 +11,7 @@ describe('tracing is off unless an exporter is asked for', () => {
     { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' },
   ])('%j', (env) => {
     expect(tracingSettings(env)).toBeUndefined();
-    expect(startTracing({ name: 'x', version: '1' }, env)).toBeUndefined();
+    expect(startTracing({ name: 'x', version: '1' }, env, () => {})).toBeUndefined();
   });
 });
 
@@ -33,4 +33,14 @@ test.each<[NodeJS.ProcessEnv, string]>([
   [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, 'invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL "grpc": allowed values are http/protobuf, http/json'],
 ])('bad: %j', (env, message) => {
   expect(() => tracingSettings(env)).toThrow(new ConfigError(message));
+});
+
+test('onExportStateChange reports changes of state only: failing once however many batches fail, then recovered', () => {
+  const reports: string[] = [];
+  const listener = onExportStateChange(
+    (error) => reports.push(`failing: ${error.message}`),
+    () => reports.push('recovered'),
+  );
+  for (const outcome of [undefined, new Error('a'), new Error('b'), undefined, undefined, new Error('c')]) listener(outcome);
+  expect(reports).toEqual(['failing: a', 'recovered', 'failing: c']);
 });

@@ -1,4 +1,4 @@
-import { occupyPort } from '../support/occupied-port';
+import { useOccupiedPort } from '../support/occupied-port';
 import { requireServerBundle } from '../support/prerequisites';
 import { run, SERVER_BIN } from '../support/processes';
 
@@ -29,27 +29,21 @@ test('LOG_FORMAT=json counts too, and migrate without a database says so as JSON
 });
 
 describe('a port already in use', () => {
-  let busy: Awaited<ReturnType<typeof occupyPort>>;
-  let busyPort: number;
-  beforeAll(async () => {
-    busy = await occupyPort();
-    busyPort = busy.port;
-  });
-  afterAll(() => busy.release());
+  const busy = useOccupiedPort();
 
   test('under --logfmt=json: exit 1, one JSON line on stderr, stdout all JSON', async () => {
-    const result = await runServer(['--logfmt=json', `--address=127.0.0.1:${busyPort}`, '--metrics-address=']);
+    const result = await runServer(['--logfmt=json', `--address=127.0.0.1:${busy.port}`, '--metrics-address=']);
     expect(result.code).toBe(1);
     expect(parseOneJsonLine(result.stderr)).toMatchObject({
       level: 'error',
-      message: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]`,
+      message: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]`,
     });
     for (const line of result.stdout.split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   test('in text: the same failure stays one plain line', async () => {
-    const result = await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=']);
+    const result = await runServer([`--address=127.0.0.1:${busy.port}`, '--metrics-address=']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]\n`);
+    expect(result.stderr).toBe(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]\n`);
   });
 });

@@ -1,4 +1,4 @@
-import { occupyPort } from '../support/occupied-port';
+import { useOccupiedPort } from '../support/occupied-port';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireServerBundle } from '../support/prerequisites';
@@ -124,40 +124,34 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
     expect(await runServer([`--tls-cert-file=${cert}`])).toEqual({ code: 2, stdout: '', stderr: 'users-server: --tls-cert-file needs --tls-key-file too\n' });
   });
 
-  test('a TLS file that does not exist', async () => {
-    const missing = path.join(dir.path, 'missing.key');
-    const cert = dir.write('a.crt', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
-    expect(await runServer([`--tls-cert-file=${cert}`, `--tls-key-file=${missing}`])).toEqual({
+  test('a TLS file that does not exist (the certificate is read first)', async () => {
+    const missingCert = path.join(dir.path, 'missing.crt');
+    const missingKey = path.join(dir.path, 'missing.key');
+    expect(await runServer([`--tls-cert-file=${missingCert}`, `--tls-key-file=${missingKey}`])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `users-server: invalid --tls-key-file "${missing}": no such file\n`,
+      stderr: `users-server: invalid --tls-cert-file "${missingCert}": no such file\n`,
     });
   });
 });
 
 describe('cannot start: exit 1, one line on stderr', () => {
-  let busy: Awaited<ReturnType<typeof occupyPort>>;
-  let busyPort: number;
-  beforeAll(async () => {
-    busy = await occupyPort();
-    busyPort = busy.port;
-  });
-  afterAll(() => busy.release());
+  const busy = useOccupiedPort();
 
   test('the gRPC address is in use', async () => {
-    expect(await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=', '--samples=false'])).toEqual({
+    expect(await runServer([`--address=127.0.0.1:${busy.port}`, '--metrics-address=', '--samples=false'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]\n`,
+      stderr: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]\n`,
     });
   });
 
   test("GRPC_VERBOSITY=ERROR brings grpc-js's own error line back, for debugging", async () => {
-    const result = await runServer([`--address=127.0.0.1:${busyPort}`, '--metrics-address=', '--samples=false'], { GRPC_VERBOSITY: 'ERROR' });
+    const result = await runServer([`--address=127.0.0.1:${busy.port}`, '--metrics-address=', '--samples=false'], { GRPC_VERBOSITY: 'ERROR' });
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n');
     expect(lines.some((line) => /^E .*No address added out of total 1 resolved$/.test(line))).toBe(true);
-    expect(lines).toContain(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}]`);
+    expect(lines).toContain(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]`);
   });
 
   // pglite:/proc/nope used to hang forever (Node's recursive mkdir loops under /proc).
@@ -173,10 +167,10 @@ describe('cannot start: exit 1, one line on stderr', () => {
   });
 
   test('the metrics address is in use', async () => {
-    expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busyPort}`, '--samples=false'])).toEqual({
+    expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busy.port}`, '--samples=false'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `users-server: cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${busyPort}\n`,
+      stderr: `users-server: cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}\n`,
     });
   });
 });

@@ -10,3 +10,15 @@ export async function occupyPort(): Promise<{ port: number; release(): Promise<v
     release: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** occupyPort for a whole describe block: taken before its tests, released after. Read `port` inside tests. */
+export function useOccupiedPort(): { readonly port: number } {
+  const fixture = { port: 0 };
+  let busy: Awaited<ReturnType<typeof occupyPort>>;
+  beforeAll(async () => {
+    busy = await occupyPort();
+    fixture.port = busy.port;
+  });
+  afterAll(() => busy.release());
+  return fixture;
+}

@@ -3,7 +3,7 @@ import type { InsertResult, UserRecord, UserRepository } from '../repository/use
 import { LIMITS } from './limits';
 import { decodePageToken, encodePageToken, type PagedQuery, type PagePosition } from './page-token';
 import { conflict, full, invalid, notFound, type Outcome, success } from './result';
-import { exceedsCodePoints } from './code-points';
+import { exceedsCodePoints, TextOverLimit } from './code-points';
 import { canonicalEmail, emailKey } from './email-key';
 import { foldForSearch } from './text-folding';
 import { ECHO_LIMIT, escape } from '../shared/quote';
@@ -65,13 +65,16 @@ export class UserService {
     return this.page({ kind: 'list' }, request, (after, limit) => this.repository.list(after?.emailKey, limit));
   }
 
-  async searchName(rawQuery: string, request: PageRequest): Promise<Outcome<Page>> {
+  async searchName(rawQuery: string | TextOverLimit, request: PageRequest): Promise<Outcome<Page>> {
     // The limit is on what was sent, checked before folding: folding may
     // grow a character 18 times (U+FDFA), but never past 18 × the limit.
-    const trimmed = rawQuery.trim();
-    if (exceedsCodePoints(trimmed, LIMITS.nameQueryLength)) {
-      return invalid(`name query must be at most ${LIMITS.nameQueryLength} characters`);
+    const tooLong = invalid(`name query must be at most ${LIMITS.nameQueryLength} characters`);
+    if (rawQuery instanceof TextOverLimit) {
+      rawQuery.assertJudgedAgainst(LIMITS.nameQueryLength);
+      return tooLong;
     }
+    const trimmed = rawQuery.trim();
+    if (exceedsCodePoints(trimmed, LIMITS.nameQueryLength)) return tooLong;
     const query = foldForSearch(trimmed);
     if (query === '') return invalid('name query cannot be empty');
     return this.page({ kind: 'name', foldedQuery: query }, request, (after, limit) => this.repository.searchName(query, after?.emailKey, limit));

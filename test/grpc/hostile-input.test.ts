@@ -1,5 +1,5 @@
 import { createClient } from 'nice-grpc';
-import { CreateReq, GetByEmailReq, SearchNameReq, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
+import { CreateReq, GetByEmailReq, SearchNameReq, SearchResp, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { healthClient } from '../support/health-client';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
 import { fieldsOf } from '../support/log-lines';
@@ -67,6 +67,51 @@ describe('invalid UTF-8, sent as raw bytes, is refused and nothing is stored', (
     expect(rejectionLines()).toEqual([
       { level: 'debug', message: 'request rejected', reason: 'invalid_utf8', method: '/user.UserService/Create', grpc_code: 'INVALID_ARGUMENT', details: 'user.email is not valid UTF-8' },
     ]);
+  });
+});
+
+describe('a name query longer than its limit could be is judged on its bytes, with the same answers as a short one', () => {
+  const MiB = 1024 * 1024;
+  const search = (query: string) => env.client.searchName({ query, pageSize: 0, pageToken: '' });
+  const tooLong = { status: { code: INVALID_QUERY, msg: 'name query must be at most 100 characters' }, users: [], nextPageToken: '' };
+  // All the white space trim() removes, so that the padding is a MiB of each kind.
+  const padding = (' \t\n\u3000\u00a0\ufeff\u2029').repeat(MiB / 16);
+
+  test.each([
+    ['1 MiB of U+FDFA', '\ufdfa'.repeat(MiB / 3)],
+    ['101 × é inside a MiB of white space', `${padding}${'é'.repeat(101)}${padding}`],
+    ['101 × 😀 (four bytes each)', `${padding}${'😀'.repeat(101)}`],
+  ])('%s: INVALID_QUERY, "name query must be at most 100 characters"', async (_what, query) => {
+    expect(await search(query)).toEqual(tooLong);
+  });
+
+  test.each([
+    ['a word inside a MiB of white space', `${padding}A${padding}`, 'A'],
+    ['100 × é inside it (at the limit)', `${padding}${'é'.repeat(100)}${padding}`, 'é'.repeat(100)],
+    ['100 × 😀 after it', `${padding}${'😀'.repeat(100)}`, '😀'.repeat(100)],
+  ])('%s: answered as the trimmed query is', async (_what, query, trimmed) => {
+    const answer = await search(query);
+    expect(answer.status).toEqual({ code: SUCCESS, msg: '' });
+    expect(answer).toEqual(await search(trimmed));
+  });
+
+  test('the query sent twice: the last one counts, as protobuf merges (a long one, then "A")', async () => {
+    const first = SearchNameReq.encode(SearchNameReq.fromPartial({ query: '\ufdfa'.repeat(MiB / 3) })).finish();
+    const last = SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'A' })).finish();
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([first, last])));
+    const expected = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(last)));
+    expect(answer).toEqual({ ...expected, grpcStatus: GRPC.OK });
+    const reversed = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([last, first])));
+    expect(reversed.body).toEqual(Buffer.from(grpcFrame(Buffer.from(SearchResp.encode(tooLong).finish()))));
+  });
+
+  test('a MiB of query with invalid UTF-8 in it: INVALID_ARGUMENT "query is not valid UTF-8", counted', async () => {
+    const before = await rejected('invalid_utf8');
+    const bytes = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q'.repeat(MiB) })).finish());
+    bytes[bytes.length - 1] = 0xff;
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(bytes));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'query is not valid UTF-8', body: Buffer.alloc(0) });
+    expect(await rejected('invalid_utf8')).toBe(before + 1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { FIRST_PAGE, pageUsers } from '../support/pages';
+import { TextOverLimit } from '../../src/domain/code-points';
 import { LIMITS } from '../../src/domain/limits';
 import type { User } from '../../src/domain/user';
 import { UserService } from '../../src/domain/user-service';
@@ -304,6 +305,15 @@ describe('searchName', () => {
       message: `name query must be at most ${LIMITS.nameQueryLength} characters`,
     });
     expect(pageUsers(await service.searchName('é'.repeat(LIMITS.nameQueryLength), FIRST_PAGE))).toEqual([]);
+  });
+
+  test('a query the transport judged over the limit from its bytes gets the same answer', async () => {
+    expect(await service.searchName(new TextOverLimit(LIMITS.nameQueryLength), FIRST_PAGE)).toEqual({
+      ok: false,
+      kind: 'invalid',
+      message: `name query must be at most ${LIMITS.nameQueryLength} characters`,
+    });
+    await expect(service.searchName(new TextOverLimit(10), FIRST_PAGE)).rejects.toThrow('text judged against a limit of 10 code points');
   });
 });
 

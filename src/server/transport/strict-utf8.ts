@@ -2,6 +2,9 @@ import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import type { TsProtoServiceDefinition } from 'nice-grpc/lib/service-definitions/ts-proto';
 import type { DescMessage } from '@bufbuild/protobuf';
+import { isUtf8 } from 'node:buffer';
+import { TextOverLimit, trimmedUtf8Span } from '../../domain/code-points';
+import { boundedFieldsAt, markOverLimit, type BoundedField } from './bounded-text-fields';
 import { requestDescriptor, wrongWireTypeField } from './wire-types';
 
 /** Where a decoded request keeps the name of its first string field that was not valid UTF-8. */
@@ -35,9 +38,15 @@ export function withUtf8Check<Definition extends TsProtoServiceDefinition>(defin
 type Decode = (input: BinaryReader | Uint8Array) => unknown;
 
 function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessage | undefined): unknown {
-  const invalid: string[] = [];
+  // Invalid strings in the order met: by value (found in the message later), or by the bounded field's name.
+  const invalid: (string | { field: string })[] = [];
+  const bounded = boundedFieldsAt(descriptor, bytes);
+  const overLimit = new Map<string, TextOverLimit>();
   const message = decode(
     new BinaryReader(bytes, (text) => {
+      const field = bounded?.get(text.byteOffset - bytes.byteOffset);
+      // Up to 4 bytes a code point: a field this short is decoded as any other.
+      if (field && text.length > 4 * field.max) return decodeBounded(text, field, invalid, overLimit);
       try {
         return strict.decode(text);
       } catch {
@@ -48,11 +57,36 @@ function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessag
     }),
   );
   if (typeof message !== 'object' || message === null) return message;
-  if (invalid.length > 0) (message as Record<symbol, string>)[INVALID_UTF8] = fieldHolding(message, invalid[0]) ?? 'a string field';
+  markOverLimit(message, overLimit);
+  if (invalid.length > 0) {
+    const first = invalid[0];
+    (message as Record<symbol, string>)[INVALID_UTF8] = typeof first === 'string' ? (fieldHolding(message, first) ?? 'a string field') : first.field;
+  }
   // The decoder read it already (it throws on truncated bytes), so this walk is over well-formed bytes.
   const wrongWireType = descriptor && wrongWireTypeField(descriptor, bytes);
   if (wrongWireType) (message as Record<symbol, string>)[WRONG_WIRE_TYPE] = wrongWireType;
   return message;
+}
+
+/**
+ * A bounded field longer than its limit could be: judged on its bytes, and
+ * decoded only if its trimmed text is within the limit (that text, then, which
+ * the domain trims to itself). Over the limit, or not UTF-8, it stays empty
+ * and marked: no multi-MiB string is made.
+ */
+function decodeBounded(text: Uint8Array, field: BoundedField, invalid: (string | { field: string })[], overLimit: Map<string, TextOverLimit>): string {
+  if (!isUtf8(text)) {
+    invalid.push({ field: field.name });
+    return '';
+  }
+  // An earlier occurrence is overwritten by the last: checked for UTF-8 (Go refuses it too), not kept.
+  if (!field.last) return '';
+  const span = trimmedUtf8Span(text, field.max);
+  if (span.exceeds) {
+    overLimit.set(field.name, new TextOverLimit(field.max));
+    return '';
+  }
+  return strict.decode(text.subarray(span.start, span.end));
 }
 
 /** The dotted path (`user.email`) of the string field equal to `value`, searched in a decoded message. */

@@ -1,5 +1,6 @@
 import type { UserServiceImplementation } from '../../../gen/user/user';
 import type { UserService } from '../../domain/user-service';
+import { overLimit } from './bounded-text-fields';
 import { pagedResponse, type PagingLimits } from './paged-response';
 import { SUCCESS_STATUS, failureStatus, fromWireUser, toWireUser } from './user-mapping';
 
@@ -22,7 +23,7 @@ export function userHandlers(service: UserService, paging: PagingLimits): UserSe
       return pagedResponse(request, paging, (page) => service.list(page));
     },
     async searchName(request) {
-      return pagedResponse(request, paging, (page) => service.searchName(request.query, page));
+      return pagedResponse(request, paging, (page) => service.searchName(overLimit(request, 'query') ?? request.query, page));
     },
     async searchAge(request) {
       return pagedResponse(request, paging, (page) => service.searchAge(request.ageRange, page));

@@ -24,6 +24,7 @@ import { callLoggingMiddleware } from './transport/call-logging-middleware';
 import { internalErrorMiddleware } from './transport/internal-error-middleware';
 import { createInFlightCalls } from './transport/in-flight-calls';
 import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
+import { listenWatchingRefusals } from './transport/http2-refusals';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { userHandlers } from './transport/user-handlers';
@@ -104,7 +105,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   }
 
   const credentials = serverCredentials(config.tls);
-  const port = await server.listen(config.address, credentials);
+  const port = await listenWatchingRefusals(() => server.listen(config.address, credentials), onRejected);
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state) : undefined;
   const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;

@@ -1,24 +1,26 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { createClient } from 'nice-grpc';
 import { CreateReq, GetByEmailReq, SearchNameReq, SearchResp, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { healthClient } from '../support/health-client';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
 import { fieldsOf } from '../support/log-lines';
 import { scrape, sampleValue } from '../support/prometheus';
-import { grpcFrame, rawGrpcCall } from '../support/raw-grpc';
+import { grpcFrame, rawGrpcCall, rawHttp2Request } from '../support/raw-grpc';
 
 const GRPC = { OK: 0, INTERNAL: 13, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12 };
 const { SUCCESS, INVALID_QUERY, FAILED } = Status_StatusCode;
 
 let env: InProcessServer;
-let metricsPort: number;
 beforeAll(async () => {
   env = await startInProcessServer({ metricsAddress: '127.0.0.1:0', maxUsers: 3 });
-  metricsPort = env.server.metricsPort!;
 });
 afterAll(() => env.stop());
 
-const rejected = async (reason: string) => sampleValue(await scrape(metricsPort), 'grpc_server_rejected_total', { reason });
-const rejectionLines = () => env.logger.lines.filter((l) => l.message === 'request rejected').map(({ timestamp: _time, ...l }) => fieldsOf(l));
+const rejectedOn = (server: InProcessServer) => async (reason: string) => sampleValue(await scrape(server.server.metricsPort!), 'grpc_server_rejected_total', { reason });
+const rejectionLinesOf = (server: InProcessServer) => server.logger.lines.filter((l) => l.message === 'request rejected').map(({ timestamp: _time, ...l }) => fieldsOf(l));
+const rejected = (reason: string) => rejectedOn(env)(reason);
+const rejectionLines = () => rejectionLinesOf(env);
 
 /** A CreateReq whose email bytes are replaced, byte for byte, by `raw` (same length, so the framing stays right). */
 function createWithRawEmail(raw: number[]): Buffer {
@@ -70,51 +72,6 @@ describe('invalid UTF-8, sent as raw bytes, is refused and nothing is stored', (
   });
 });
 
-describe('a name query longer than its limit could be is judged on its bytes, with the same answers as a short one', () => {
-  const MiB = 1024 * 1024;
-  const search = (query: string) => env.client.searchName({ query, pageSize: 0, pageToken: '' });
-  const tooLong = { status: { code: INVALID_QUERY, msg: 'name query must be at most 100 characters' }, users: [], nextPageToken: '' };
-  // All the white space trim() removes, so that the padding is a MiB of each kind.
-  const padding = (' \t\n\u3000\u00a0\ufeff\u2029').repeat(MiB / 16);
-
-  test.each([
-    ['1 MiB of U+FDFA', '\ufdfa'.repeat(MiB / 3)],
-    ['101 × é inside a MiB of white space', `${padding}${'é'.repeat(101)}${padding}`],
-    ['101 × 😀 (four bytes each)', `${padding}${'😀'.repeat(101)}`],
-  ])('%s: INVALID_QUERY, "name query must be at most 100 characters"', async (_what, query) => {
-    expect(await search(query)).toEqual(tooLong);
-  });
-
-  test.each([
-    ['a word inside a MiB of white space', `${padding}A${padding}`, 'A'],
-    ['100 × é inside it (at the limit)', `${padding}${'é'.repeat(100)}${padding}`, 'é'.repeat(100)],
-    ['100 × 😀 after it', `${padding}${'😀'.repeat(100)}`, '😀'.repeat(100)],
-  ])('%s: answered as the trimmed query is', async (_what, query, trimmed) => {
-    const answer = await search(query);
-    expect(answer.status).toEqual({ code: SUCCESS, msg: '' });
-    expect(answer).toEqual(await search(trimmed));
-  });
-
-  test('the query sent twice: the last one counts, as protobuf merges (a long one, then "A")', async () => {
-    const first = SearchNameReq.encode(SearchNameReq.fromPartial({ query: '\ufdfa'.repeat(MiB / 3) })).finish();
-    const last = SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'A' })).finish();
-    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([first, last])));
-    const expected = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(last)));
-    expect(answer).toEqual({ ...expected, grpcStatus: GRPC.OK });
-    const reversed = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([last, first])));
-    expect(reversed.body).toEqual(Buffer.from(grpcFrame(Buffer.from(SearchResp.encode(tooLong).finish()))));
-  });
-
-  test('a MiB of query with invalid UTF-8 in it: INVALID_ARGUMENT "query is not valid UTF-8", counted', async () => {
-    const before = await rejected('invalid_utf8');
-    const bytes = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q'.repeat(MiB) })).finish());
-    bytes[bytes.length - 1] = 0xff;
-    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(bytes));
-    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'query is not valid UTF-8', body: Buffer.alloc(0) });
-    expect(await rejected('invalid_utf8')).toBe(before + 1);
-  });
-});
-
 describe('requests grpc-js refuses before any handler runs are counted and logged', () => {
   test('a message over 4 MiB: RESOURCE_EXHAUSTED, reason oversized', async () => {
     env.logger.lines.length = 0;
@@ -161,12 +118,110 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
     const fresh = await startInProcessServer({ metricsAddress: '127.0.0.1:0' });
     try {
       const samples = await scrape(fresh.server.metricsPort!);
-      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding']) {
+      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding', 'unimplemented', 'unsupported_content_type', 'http2_protocol_error']) {
         expect([reason, sampleValue(samples, 'grpc_server_rejected_total', { reason })]).toEqual([reason, 0]);
       }
     } finally {
       await fresh.stop();
     }
+  });
+});
+
+describe('a name query longer than its limit could be is judged on its bytes, with the same answers as a short one', () => {
+  const MiB = 1024 * 1024;
+  const search = (query: string) => env.client.searchName({ query, pageSize: 0, pageToken: '' });
+  const tooLong = { status: { code: INVALID_QUERY, msg: 'name query must be at most 100 characters' }, users: [], nextPageToken: '' };
+  // All the white space trim() removes, so that the padding is a MiB of each kind.
+  const padding = (' \t\n\u3000\u00a0\ufeff\u2029').repeat(MiB / 16);
+
+  test.each([
+    ['1 MiB of U+FDFA', '\ufdfa'.repeat(MiB / 3)],
+    ['101 × é inside a MiB of white space', `${padding}${'é'.repeat(101)}${padding}`],
+    ['101 × 😀 (four bytes each)', `${padding}${'😀'.repeat(101)}`],
+  ])('%s: INVALID_QUERY, "name query must be at most 100 characters"', async (_what, query) => {
+    expect(await search(query)).toEqual(tooLong);
+  });
+
+  test.each([
+    ['a word inside a MiB of white space', `${padding}A${padding}`, 'A'],
+    ['100 × é inside it (at the limit)', `${padding}${'é'.repeat(100)}${padding}`, 'é'.repeat(100)],
+    ['100 × 😀 after it', `${padding}${'😀'.repeat(100)}`, '😀'.repeat(100)],
+  ])('%s: answered as the trimmed query is', async (_what, query, trimmed) => {
+    const answer = await search(query);
+    expect(answer.status).toEqual({ code: SUCCESS, msg: '' });
+    expect(answer).toEqual(await search(trimmed));
+  });
+
+  test('the query sent twice: the last one counts, as protobuf merges (a long one, then "A")', async () => {
+    const first = SearchNameReq.encode(SearchNameReq.fromPartial({ query: '\ufdfa'.repeat(MiB / 3) })).finish();
+    const last = SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'A' })).finish();
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([first, last])));
+    const expected = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.from(last)));
+    expect(answer).toEqual({ ...expected, grpcStatus: GRPC.OK });
+    const reversed = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([last, first])));
+    expect(reversed.body).toEqual(Buffer.from(grpcFrame(Buffer.from(SearchResp.encode(tooLong).finish()))));
+  });
+
+  test('a MiB of query with invalid UTF-8 in it: INVALID_ARGUMENT "query is not valid UTF-8", counted', async () => {
+    const before = await rejected('invalid_utf8');
+    const bytes = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q'.repeat(MiB) })).finish());
+    bytes[bytes.length - 1] = 0xff;
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(bytes));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'query is not valid UTF-8', body: Buffer.alloc(0) });
+    expect(await rejected('invalid_utf8')).toBe(before + 1);
+  });
+});
+
+describe('requests grpc-js refuses from its HTTP/2 listener, before any interceptor, are counted and logged', () => {
+  const empty = grpcFrame(Buffer.alloc(0));
+  // A server of their own: its rejection log has not spent its burst of lines (10 in 10 s) on the tests above.
+  let own: InProcessServer;
+  beforeAll(async () => (own = await startInProcessServer({ metricsAddress: '127.0.0.1:0' })));
+  afterAll(() => own.stop());
+  const rejected = (reason: string) => rejectedOn(own)(reason);
+  const rejectionLines = () => rejectionLinesOf(own);
+
+  test.each([
+    ['an unknown method', '/user.UserService/Delete'],
+    ['an unknown service', '/nope.Nothing/Get'],
+  ])('%s: UNIMPLEMENTED, reason unimplemented', async (_what, path) => {
+    own.logger.lines.length = 0;
+    const before = await rejected('unimplemented');
+    const answer = await rawGrpcCall(own.server.port, path, empty);
+    expect(answer).toEqual({ grpcStatus: GRPC.UNIMPLEMENTED, grpcMessage: `The server does not implement the method ${path}`, body: Buffer.alloc(0) });
+    expect(await rejected('unimplemented')).toBe(before + 1);
+    expect(rejectionLines()).toEqual([{ level: 'debug', message: 'request rejected', reason: 'unimplemented', method: path, grpc_code: 'UNIMPLEMENTED', details: `no service implements ${path}` }]);
+  });
+
+  test.each([
+    ['text/html', { 'content-type': 'text/html' }, 'content-type "text/html" is not application/grpc'],
+    ['none', {}, 'no content-type: expected application/grpc'],
+  ])('content-type %s: HTTP 415, reason unsupported_content_type', async (_what, headers, details) => {
+    own.logger.lines.length = 0;
+    const before = await rejected('unsupported_content_type');
+    const answer = await rawHttp2Request(own.server.port, '/user.UserService/List', empty, headers);
+    expect(answer).toEqual({ httpStatus: 415, body: Buffer.alloc(0) });
+    expect(await rejected('unsupported_content_type')).toBe(before + 1);
+    expect(rejectionLines()).toEqual([{ level: 'debug', message: 'request rejected', reason: 'unsupported_content_type', method: '/user.UserService/List', http_status: 415, details }]);
+  });
+
+  test('an HTTP/1.1 request on the gRPC port: the connection is refused, reason http2_protocol_error', async () => {
+    own.logger.lines.length = 0;
+    const before = await rejected('http2_protocol_error');
+    const socket = connect(own.server.port, '127.0.0.1');
+    socket.end('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.resume();
+    await once(socket, 'close');
+    expect(await rejected('http2_protocol_error')).toBe(before + 1);
+    expect(rejectionLines()).toEqual([{ level: 'debug', message: 'request rejected', reason: 'http2_protocol_error', details: 'Received bad client magic byte string' }]);
+  });
+
+  test('valid calls after them are answered, and counted in none of these reasons', async () => {
+    const reasons = ['unimplemented', 'unsupported_content_type', 'http2_protocol_error'];
+    const before = await Promise.all(reasons.map(rejected));
+    expect((await own.client.list({})).status).toEqual({ code: SUCCESS, msg: '' });
+    expect(await healthClient(own.channel).check({ service: '' })).toEqual({ status: 1 });
+    expect(await Promise.all(reasons.map(rejected))).toEqual(before);
   });
 });
 

@@ -20,25 +20,35 @@ export function grpcFrame(message: Buffer, options: { compressed?: boolean; decl
  * One unary gRPC call over a bare HTTP/2 connection, with exactly the bytes
  * given: what a hostile client sends, not what a gRPC library would let it.
  */
-export function rawGrpcCall(port: number, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export async function rawGrpcCall(port: number, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const { httpStatus: _status, ...answer } = await rawHttp2Request(port, path, body, { 'content-type': 'application/grpc', te: 'trailers', ...headers });
+  return answer;
+}
+
+/** One POST over a bare HTTP/2 connection, with exactly these headers (no gRPC ones added): the answer and its HTTP status. */
+export function rawHttp2Request(port: number, path: string, body: Buffer, headers: Record<string, string>): Promise<RawAnswer & { httpStatus?: number }> {
   return new Promise((resolve, reject) => {
     const session = connect(`http://127.0.0.1:${port}`);
     session.on('error', reject);
-    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
     const chunks: Buffer[] = [];
+    let httpStatus: number | undefined;
     let status: { grpcStatus?: number; grpcMessage?: string } = {};
     const readStatus = (h: Record<string, unknown>) => {
       if (h['grpc-status'] !== undefined) {
         status = { grpcStatus: Number(h['grpc-status']), grpcMessage: decodeURIComponent(String(h['grpc-message'] ?? '')) };
       }
     };
-    stream.on('response', readStatus);
+    stream.on('response', (h) => {
+      httpStatus = Number(h[':status']);
+      readStatus(h);
+    });
     stream.on('trailers', readStatus);
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('error', () => {});
     stream.on('close', () => {
       session.close();
-      resolve({ ...status, body: Buffer.concat(chunks) });
+      resolve({ httpStatus, ...status, body: Buffer.concat(chunks) });
     });
     stream.end(body);
   });

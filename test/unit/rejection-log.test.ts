@@ -39,3 +39,14 @@ test('a hostile method path is escaped and cut', () => {
   rateLimitedRejectionLog(logger)({ ...rejection, method: `/x\n${'y'.repeat(200)}` });
   expect(logger.lines[0].method).toBe(`/x\\n${'y'.repeat(97)}…`);
 });
+
+test('a refusal answered with an HTTP status only says so; a connection refused before any request names no method', () => {
+  const logger = memoryLogger('debug');
+  const log = rateLimitedRejectionLog(logger);
+  log({ reason: 'unsupported_content_type', method: '/user.UserService/List', httpStatus: 415, details: 'content-type "text/html" is not application/grpc' });
+  log({ reason: 'http2_protocol_error', method: '', details: 'Received bad client magic byte string' });
+  expect(logger.lines.map(fieldsOf)).toEqual([
+    { level: 'debug', message: 'request rejected', reason: 'unsupported_content_type', method: '/user.UserService/List', http_status: 415, details: 'content-type "text/html" is not application/grpc' },
+    { level: 'debug', message: 'request rejected', reason: 'http2_protocol_error', details: 'Received bad client magic byte string' },
+  ]);
+});

@@ -3,14 +3,26 @@ import type { Logger } from '../../shared/logger';
 import { escape } from '../../shared/quote';
 
 /** Why a request was refused before (or instead of) reaching a handler. */
-export const REJECTION_REASONS = ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding'] as const;
+export const REJECTION_REASONS = [
+  'oversized',
+  'malformed',
+  'invalid_utf8',
+  'unsupported_encoding',
+  // Refused by grpc-js from its HTTP/2 listener (http2-refusals.ts): no such method; not a gRPC content-type.
+  'unimplemented',
+  'unsupported_content_type',
+  // A connection Node's HTTP/2 layer refused: not HTTP/2 at all (an HTTP/1.1 request, a TLS-less probe), a protocol error.
+  'http2_protocol_error',
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export interface Rejection {
   reason: RejectionReason;
+  /** The request's path; '' for a connection refused before any request. */
   method: string;
-  /** What the client was told. */
-  grpcCode: string;
+  /** What the client was told: a gRPC status, or only an HTTP status (415). */
+  grpcCode?: string;
+  httpStatus?: number;
   details: string;
 }
 
@@ -70,8 +82,9 @@ export function rateLimitedRejectionLog(logger: Logger, options: { burst?: numbe
     logged++;
     logger.debug('request rejected', {
       reason: rejection.reason,
-      method: escape(rejection.method, 100),
-      grpc_code: rejection.grpcCode,
+      ...(rejection.method !== '' && { method: escape(rejection.method, 100) }),
+      ...(rejection.grpcCode !== undefined && { grpc_code: rejection.grpcCode }),
+      ...(rejection.httpStatus !== undefined && { http_status: rejection.httpStatus }),
       details: rejection.details,
       ...(suppressed > 0 && { suppressed_before: suppressed }),
     });

@@ -1,7 +1,9 @@
+import net from 'node:net';
 import { ChannelCredentials, createChannel, createClientFactory, type Channel, type ChannelOptions } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { HealthDefinition, healthCheckResponse_ServingStatusToJSON } from '../../gen/grpc/health/v1/health';
 import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
+import { splitHostPort } from '../shared/host-port';
 import { callErrorMiddleware, userStatusMiddleware } from './call-middleware';
 import type { ConnectionConfig, TlsConfig } from './settings';
 import { tracingClientMiddleware } from './tracing-middleware';
@@ -19,7 +21,7 @@ export interface Connection {
 
 /** Opens a channel (plaintext, TLS or mTLS) whose every call has the configured deadline. */
 export function openConnection(config: ConnectionConfig): Connection {
-  const channel: Channel = createChannel(config.address, credentials(config.tls), channelOptions(config.tls));
+  const channel: Channel = createChannel(channelTarget(config.address), credentials(config.tls), channelOptions(config.tls));
   // The last one added runs first: call errors are mapped outside the deadline's abort,
   // and the call's span (innermost) sees gRPC's own status.
   const clients = createClientFactory().use(tracingClientMiddleware()).use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));
@@ -30,6 +32,18 @@ export function openConnection(config: ConnectionConfig): Connection {
     checkHealth: async (service) => healthCheckResponse_ServingStatusToJSON((await health.check({ service })).status),
     close: () => channel.close(),
   };
+}
+
+/**
+ * An IP address needs no name resolution: grpc-js's ipv4: and ipv6: schemes
+ * skip its DNS resolver, which would set up a c-ares channel (reading
+ * /etc/resolv.conf) on every call. The channel's authority is the same.
+ */
+export function channelTarget(address: string): string {
+  const host = splitHostPort(address)?.host.replace(/^\[(.*)\]$/, '$1');
+  if (host === undefined) return address;
+  if (net.isIPv4(host)) return `ipv4:${address}`;
+  return net.isIPv6(host) ? `ipv6:${address}` : address;
 }
 
 function credentials(tls: TlsConfig | undefined): ChannelCredentials {

@@ -1,4 +1,6 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
+// The factory alone: the package's main module also builds a singleton parser of process.argv, unused here.
+import yargs from 'yargs/yargs';
 import { ConfigError } from '../shared/config-error';
 import { quote } from '../shared/quote';
 import type { RawArgs } from './args';

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 import { fileErrorReason } from './file-error-reason';
@@ -12,6 +12,12 @@ export interface NamedFile {
 
 type PemKind = 'CERTIFICATE' | 'PRIVATE KEY';
 
+/** node:crypto on first use: users-cli reads no PEM file for most calls, and loading it costs ~3 ms of start-up. */
+function crypto(): typeof NodeCrypto {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:crypto') as typeof NodeCrypto;
+}
+
 /**
  * The PEM blocks of one kind in a certificate file (a chain, a CA bundle), each parsed by node:crypto as
  * OpenSSL will parse it for TLS: a CA given a private key, armour around garbage, or a certificate cut short
@@ -19,12 +25,12 @@ type PemKind = 'CERTIFICATE' | 'PRIVATE KEY';
  * skips them (a combined certificate-and-key file is common).
  */
 export function readCertificates(file: NamedFile): Buffer {
-  return readPemFileOf(file, 'CERTIFICATE', (block) => new X509Certificate(block));
+  return readPemFileOf(file, 'CERTIFICATE', (block) => new (crypto().X509Certificate)(block));
 }
 
 /** readCertificates for a private key (PKCS#8, PKCS#1 or SEC1: any label ending in PRIVATE KEY). */
 export function readPrivateKey(file: NamedFile): Buffer {
-  return readPemFileOf(file, 'PRIVATE KEY', (block) => createPrivateKey(block));
+  return readPemFileOf(file, 'PRIVATE KEY', (block) => crypto().createPrivateKey(block));
 }
 
 /** A certificate and its key, which must be a pair: the other side would refuse the handshake with no reason given. */
@@ -38,6 +44,7 @@ export function readKeyPair(cert: NamedFile, key: NamedFile): { cert: Buffer; ke
 
 /** Whether `key` is the private key of the first certificate in `cert` (the leaf of a chain). */
 export function isKeyOf(cert: Buffer, key: Buffer): boolean {
+  const { createPrivateKey, X509Certificate } = crypto();
   return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
 }
 

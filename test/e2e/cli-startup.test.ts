@@ -41,12 +41,14 @@ async function loads(args: string[]): Promise<{ files: string[]; builtins: strin
 
 describe('each command loads only what it needs', () => {
   test.each([[['--version']], [['version', '-o', 'json']], [['--help']], [['help', 'get']], [['completion', 'bash']], [['__complete', 'bash', 'li']]])(
-    '%j: no gRPC, TLS or HTTP/2 code, no YAML',
+    '%j: no gRPC, TLS, HTTP/2 or crypto code, no YAML',
     async (args) => {
       const loaded = await loads(args);
       expect(loaded.files.filter((file) => file.startsWith('users-cli'))).toEqual(['users-cli.js', 'users-cli-main.js']);
       expect(loaded.builtins).not.toEqual(expect.arrayContaining(['http2']));
       expect(loaded.builtins).not.toEqual(expect.arrayContaining(['tls']));
+      // node:crypto only for PEM files (TLS settings), which these never read.
+      expect(loaded.builtins).not.toContain('crypto');
     },
   );
 
@@ -54,6 +56,8 @@ describe('each command loads only what it needs', () => {
     const get = await loads(['get', 'mael.valadier@example.com', `--address=${server.address}`]);
     expect(get.files.filter((file) => file.startsWith('users-cli'))).toEqual(['users-cli.js', 'users-cli-main.js', 'users-cli-remote.js']);
     expect(get.builtins).toEqual(expect.arrayContaining(['http2', 'tls']));
+    // An IP address needs no DNS resolver (grpc-js's would load Node's DNS promises API).
+    expect(get.builtins).not.toContain('internal/dns/promises');
     const yaml = await loads(['get', 'mael.valadier@example.com', '-o', 'yaml', `--address=${server.address}`]);
     expect(yaml.files.filter((file) => file.startsWith('users-cli')).sort()).toEqual(['users-cli-main.js', 'users-cli-remote.js', 'users-cli-yaml.js', 'users-cli.js']);
     writeFileSync(path.join(dir.path, '.users-cli.yml'), `address: ${server.address}\n`);

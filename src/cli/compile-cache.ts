@@ -10,6 +10,17 @@ import vm from 'node:vm';
 // so for the bundles of `dir` this does the same with V8's code cache:
 // compile with the cache of the last run, and after a run without one write
 // what V8 compiled (lazily compiled functions included) for the next.
+//
+// A cache holds only the functions that its run compiled: one written by
+// `--version` lacks the argument parsing and settings that `get` runs, which
+// `get` would then compile on every call. So each cache records how much of
+// the CLI its run loaded (the bytes of the bundles it compiled), and a run that
+// loaded more (a call to the server after `--version`) writes it again. That
+// happens a few times in a build's life, not on every run.
+
+/** Cache files start with this, then the run's coverage (uint32 LE), then V8's data. */
+const MAGIC = Buffer.from('ucc1');
+const HEADER_BYTES = MAGIC.length + 4;
 
 interface ModuleInternals {
   _compile(content: string, filename: string): unknown;
@@ -40,30 +51,32 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
   }
   const prototype = Module.prototype as unknown as ModuleInternals;
   const compile = prototype._compile;
-  const toWrite: Array<{ script: vm.Script; file: string; bundle: string }> = [];
+  const compiled: Array<{ script: vm.Script; file: string; bundle: string; cachedCoverage: number }> = [];
+  let coverage = 0;
   prototype._compile = function compileWithCache(this: ModuleInternals, content: string, filename: string) {
     if (path.dirname(filename) !== bundleDir) return compile.call(this, content, filename);
     const { size, mtimeMs } = statSync(filename);
+    coverage += size;
     const bundle = path.basename(filename, '.js');
     const file = path.join(cacheDir, `${bundle}@${size}-${Math.trunc(mtimeMs)}-${process.versions.v8}.bin`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      // No cache yet: this run writes one.
-    }
-    const script = new vm.Script(modules.wrap(content.replace(/^#!.*/, '')), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ script, file, bundle });
+    const cache = readCache(file);
+    const script = new vm.Script(modules.wrap(content.replace(/^#!.*/, '')), { filename, cachedData: cache?.data });
+    // No cache, or one V8 refused (another Node, damaged): written again whatever the coverage.
+    compiled.push({ script, file, bundle, cachedCoverage: cache && !script.cachedDataRejected ? cache.coverage : -1 });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this, modules), this, filename, path.dirname(filename));
   };
   process.once('exit', () => {
-    for (const { script, file, bundle } of toWrite) {
+    for (const { script, file, bundle, cachedCoverage } of compiled) {
+      if (cachedCoverage >= coverage) continue;
       try {
         mkdirSync(path.dirname(file), { recursive: true });
+        const header = Buffer.alloc(HEADER_BYTES);
+        MAGIC.copy(header);
+        header.writeUInt32LE(Math.min(coverage, 0xffffffff), MAGIC.length);
         // Written aside then renamed, so that a concurrent run never reads half a file.
         const partial = `${file}.${process.pid}`;
-        writeFileSync(partial, script.createCachedData());
+        writeFileSync(partial, Buffer.concat([header, script.createCachedData()]));
         renameSync(partial, file);
         // Caches of earlier builds of this bundle are of no more use.
         for (const old of readdirSync(cacheDir)) {
@@ -74,6 +87,18 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
       }
     }
   });
+}
+
+/** The cache file's V8 data and the coverage of the run that wrote it; undefined when there is none or it is not ours. */
+function readCache(file: string): { data: Buffer; coverage: number } | undefined {
+  let contents: Buffer;
+  try {
+    contents = readFileSync(file);
+  } catch {
+    return undefined; // No cache yet: this run writes one.
+  }
+  if (contents.length <= HEADER_BYTES || !contents.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  return { data: contents.subarray(HEADER_BYTES), coverage: contents.readUInt32LE(MAGIC.length) };
 }
 
 function requireFor(module: ModuleInternals, modules: ModuleStatics): NodeJS.Require {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
@@ -86,6 +86,41 @@ describe('compile cache', () => {
       }
       expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
       expect(readdirSync(cacheDir(home.path))).toEqual(files);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test('a run that loads more of the CLI writes a cache again, once; runs that load less keep it', async () => {
+    const home = makeTempDir('users-cli-cache-home-');
+    const get = ['get', 'mael.valadier@example.com', `--address=${server.address}`];
+    /** Each cache file's inode (a write renames a new file into place) and size. */
+    const caches = () =>
+      Object.fromEntries(
+        readdirSync(cacheDir(home.path)).map((file) => {
+          const { ino, size } = statSync(path.join(cacheDir(home.path), file));
+          return [file.replace(/@.*/, ''), { ino, size }];
+        }),
+      );
+    try {
+      const version = await runCli(['--version'], { env: { HOME: home.path } });
+      const afterVersion = caches();
+      const first = await runCli(get, { env: { HOME: home.path } });
+      expect(first.code).toBe(0);
+      const afterGet = caches();
+      expect(await runCli(get, { env: { HOME: home.path } })).toEqual(first);
+      expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(version);
+      if (isCompileCache) {
+        expect(Object.keys(afterGet).length).toBeGreaterThan(0);
+        return;
+      }
+      expect(Object.keys(afterVersion)).toEqual(['users-cli-main']);
+      expect(Object.keys(afterGet).sort()).toEqual(['users-cli-main', 'users-cli-remote']);
+      // Written again by get, with the argument parsing and settings that --version does not run.
+      expect(afterGet['users-cli-main'].ino).not.toBe(afterVersion['users-cli-main'].ino);
+      expect(afterGet['users-cli-main'].size).toBeGreaterThan(afterVersion['users-cli-main'].size);
+      // The second get and the last --version loaded no more than the get that wrote them.
+      expect(caches()).toEqual(afterGet);
     } finally {
       home.cleanup();
     }

@@ -34,6 +34,8 @@ RUN mkdir -p /out/bin \
       && ln -s "/app/$program.js" "/out/bin/$program"; \
     done \
  && cp dist/users-cli-*.js /out/app/ \
+ # The bundles' own package.json (see scripts/build.js): Node and yargs search no further.
+ && cp dist/package.json /out/app/ \
  # The OpenTelemetry SDK, which both require from beside them when OTEL_* turns tracing on.
  && cp dist/users-grpc-tracing.js /out/app/ \
  && chmod 0555 /out/app/*.js

@@ -100,6 +100,8 @@ Promise.all(
       keepNames: true,
       sourcemap: false,
       legalComments: 'none',
+      // Non-ASCII characters escaped (esbuild's default, relied on): users-cli reads its bundles as latin1.
+      charset: 'ascii',
       banner: executable ? { js: '#!/usr/bin/env node' } : undefined,
       define: {
         __USERS_GRPC_VERSION__: JSON.stringify(info.version),
@@ -116,7 +118,18 @@ Promise.all(
   ),
 ).then(
   () => {
+    // What users-cli loads it reads as latin1 (esbuild leaves a non-ASCII character in a regular expression as it is).
+    const notAscii = bundles.find(({ name }) => name !== 'users-server' && fs.readFileSync(`dist/${name}.js`).some((byte) => byte > 0x7f));
+    if (notAscii) {
+      console.error(`dist/${notAscii.name}.js holds non-ASCII bytes: users-cli reads it as latin1 (src/cli/compile-cache.ts); escape them (\\u...)`);
+      process.exit(1);
+    }
     copyPglite();
+    // The bundles' own package.json: Node's loader looks for the nearest one for
+    // each file it loads, and yargs for one to take a version from (users-cli
+    // prints its own): without it they read the project's, or search up to / in
+    // an installed copy, where yargs then builds and drops an assertion error.
+    fs.writeFileSync(path.join('dist', 'package.json'), `${JSON.stringify({ private: true, type: 'commonjs' })}\n`);
     console.log(`built ${bundles.map(({ name }) => `dist/${name}.js`).join(', ')} (${info.version}, ${info.commit}, ${info.date})`);
   },
   () => process.exit(1),

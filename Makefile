@@ -129,6 +129,10 @@ bench-memory: install ## worst-case memory of one stored user (what --max-users 
 bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench)
 	env -u NODE_EXTRA_CA_CERTS node bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}
 
+.PHONY: bench-cli-phases
+bench-cli-phases: build ## where the time of one users-cli get goes, phase by phase, beside node -e 0
+	env -u NODE_EXTRA_CA_CERTS node bench/cli-phases.js $${BENCH_CLI_ROUNDS:-20}
+
 .PHONY: clean
 clean: ## remove build outputs and tools
 	rm -rf dist .tools

@@ -115,7 +115,7 @@ test: buf-lint breaking check-gen typecheck lint helm-lint check-helm-docs jest 
 
 .PHONY: run
 run: build ## build and start the server with the sample users on port 8000
-	node dist/users-server.js --address=$(ADDRESS)
+	dist/users-server.js --address=$(ADDRESS)
 
 .PHONY: bench
 bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server with ghz (see bench/README.md)

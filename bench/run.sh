@@ -23,11 +23,14 @@ node --max-old-space-size=4096 dist/bench-page-cost.js
 echo "== start-up (spawn to listening, 10 runs) and idle memory"
 node bench/startup.js 10
 
+echo "== memory: 20 parallel 4 MiB name queries, all refused (the crash test's attack), 3 rounds"
+node bench/large-requests-memory.js 3
+
 # users-cli --version, get and list beside `node -e 0`, interleaved (target: get <= 2.5x).
 node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"
 
 log=$(mktemp)
-node dist/users-server.js --address=127.0.0.1:0 --metrics-address= --log-level=warn --logfmt=json ${DATABASE_URL_ARG:+"$DATABASE_URL_ARG"} >"$log" 2>&1 &
+dist/users-server.js --address=127.0.0.1:0 --metrics-address= --log-level=warn --logfmt=json ${DATABASE_URL_ARG:+"$DATABASE_URL_ARG"} >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 # The start-up line is logged at info, hidden at warn: ask the kernel for the port instead.

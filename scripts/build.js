@@ -74,8 +74,16 @@ function copyPglite() {
   }
 }
 
+// users-server gives back the memory of large requests once they are over
+// (src/server/transport/large-request-release.ts), and glibc returns freed
+// memory to the system only for blocks it mmap()ed. Its threshold for those
+// rises to 4 MiB after the first such request frees one; fixed at 32 KiB, the
+// 64 KiB HTTP/2 read buffers and the messages they are joined into stay mmap()ed.
+// Set in the launcher's #! line, and the same in the Dockerfile (whose image runs node directly).
+const SERVER_ENV = 'MALLOC_MMAP_THRESHOLD_=32768';
+
 const bundles = [
-  { name: 'users-server', entry: 'src/server/main.ts', executable: true, plugins: [tracingSdkApart] },
+  { name: 'users-server', entry: 'src/server/main.ts', executable: true, env: SERVER_ENV, plugins: [tracingSdkApart] },
   { name: 'users-cli', entry: 'src/cli/bin.ts', executable: true },
   { name: 'users-cli-main', entry: 'src/cli/main.ts', plugins: [cliApart] },
   // grpc-js loads @grpc/proto-loader (and protobufjs) only to serve channelz, which a client never does.
@@ -87,7 +95,7 @@ const bundles = [
 ];
 
 Promise.all(
-  bundles.map(({ name, entry, executable, plugins = [], external = [], supported }) =>
+  bundles.map(({ name, entry, executable, env, plugins = [], external = [], supported }) =>
     esbuild.build({
       supported,
       entryPoints: [entry],
@@ -102,7 +110,7 @@ Promise.all(
       legalComments: 'none',
       // Non-ASCII characters escaped (esbuild's default, relied on): users-cli reads its bundles as latin1.
       charset: 'ascii',
-      banner: executable ? { js: '#!/usr/bin/env node' } : undefined,
+      banner: executable ? { js: env ? `#!/usr/bin/env -S ${env} node` : '#!/usr/bin/env node' } : undefined,
       define: {
         __USERS_GRPC_VERSION__: JSON.stringify(info.version),
         __USERS_GRPC_COMMIT__: JSON.stringify(info.commit),

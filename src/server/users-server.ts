@@ -17,6 +17,7 @@ import { serverChannelOptions } from './channel-options';
 import { ReloadableServerCredentials, serverCredentials } from './credentials';
 import { ServingHealth } from './health';
 import { startHealthListener } from './health-listener';
+import { fullGarbageCollector } from './full-gc';
 import { createServerMetrics, startMetricsListener } from './metrics';
 import { reflectionService, ServerReflectionService } from './reflection';
 import { watchTlsFiles } from './tls-reloader';
@@ -24,7 +25,9 @@ import { callLoggingMiddleware } from './transport/call-logging-middleware';
 import { internalErrorMiddleware } from './transport/internal-error-middleware';
 import { createInFlightCalls } from './transport/in-flight-calls';
 import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
-import { listenWatchingRefusals } from './transport/http2-refusals';
+import { watchHttp2Refusals } from './transport/http2-refusals';
+import { listenCapturingHttp2Servers } from './transport/http2-servers';
+import { releaseLargeRequests } from './transport/large-request-release';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { userHandlers } from './transport/user-handlers';
@@ -105,7 +108,9 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   }
 
   const credentials = serverCredentials(config.tls);
-  const port = await listenWatchingRefusals(() => server.listen(config.address, credentials), onRejected);
+  const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
+  watchHttp2Refusals(http2Servers, onRejected);
+  releaseLargeRequests(http2Servers, fullGarbageCollector());
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state) : undefined;
   const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;

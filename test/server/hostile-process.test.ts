@@ -16,8 +16,8 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.kill();
 });
 
-async function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', ...args], env);
+async function start(args: string[], env: NodeJS.ProcessEnv = {}, options: { launcher?: boolean } = {}) {
+  const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', ...args], env, options);
   servers.push(server);
   const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
   const channel = createChannel(`127.0.0.1:${port}`, undefined, { 'grpc.max_send_message_length': -1 });
@@ -32,8 +32,9 @@ function rssBytes(pid: number): number {
   return Number(kib) * 1024;
 }
 
-test('the crash: 20 parallel 4 MiB U+FDFA name queries against a 96 MiB heap are refused; the server lives, keeps its users, grows less than the chart memory limit', async () => {
-  const { server, client } = await start([], { NODE_OPTIONS: '--max-old-space-size=96' });
+test('the crash: 20 parallel 4 MiB U+FDFA name queries against a 96 MiB heap are refused; the server lives, keeps its users, and its RSS grows by less than 50 MiB', async () => {
+  // Started as the users-server command is, by its #! line: it sets the allocator's threshold (scripts/build.js).
+  const { server, client } = await start([], { NODE_OPTIONS: '--max-old-space-size=96' }, { launcher: true });
   const pid = server.child.pid!;
   // Warm up the call path once, so that what is measured is the queries.
   expect((await client.getByEmail({ email: 'mael.valadier@example.com' })).status).toEqual({ code: Status_StatusCode.SUCCESS, msg: '' });
@@ -44,16 +45,16 @@ test('the crash: 20 parallel 4 MiB U+FDFA name queries against a 96 MiB heap are
   for (const answer of answers) {
     expect(answer).toEqual({ status: { code: Status_StatusCode.INVALID_QUERY, msg: 'name query must be at most 100 characters' }, users: [], nextPageToken: '' });
   }
-  const after = rssBytes(pid);
   const found = await client.getByEmail({ email: 'mael.valadier@example.com' });
   expect(found.user?.name).toEqual({ first: 'Maël', last: 'Valadier' });
   expect((await client.list({})).users).toHaveLength(32);
   expect(server.child.exitCode).toBe(null);
-  // Folding before the limit made ONE such query grow RSS by 750 MiB. What is
-  // left is what was received (80 MiB): grpc-js holds each message as frames,
-  // then as one buffer, and V8 frees those at its next full GC (measured: 97
-  // to 160 MiB of growth). The issue's 50 MiB is not met: see the report.
-  expect((after - before) / 1024 / 1024).toBeLessThan(256);
+  // Folding before the limit made ONE such query grow RSS by 750 MiB. Then
+  // 97 to 160 MiB stayed: each query as a 2.8 MiB string (now never decoded),
+  // grpc-js's chunks and joined copy of each message (now collected once the
+  // calls are over), and glibc's heap keeping what was freed (now mmap()ed).
+  // Measured since: 4.5 to 5 MiB.
+  expect((rssBytes(pid) - before) / 1024 / 1024).toBeLessThan(50);
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
   expect(server.stderr()).toBe('');

@@ -15,10 +15,13 @@ export interface SpawnedServer {
 
 /**
  * Runs dist/users-server.js with exactly `args` (no defaults added, unlike
- * startServerProcess), for tests about flags, log formats and signals.
+ * startServerProcess), for tests about flags, log formats and signals. With
+ * `launcher`, the bundle runs as the `users-server` command does, by its #!
+ * line (which sets the environment it needs), rather than under this node.
  */
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedServer {
-  const child = spawn(process.execPath, [SERVER_BIN, ...args], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { launcher = false } = {}): SpawnedServer {
+  const [command, commandArgs] = launcher ? [SERVER_BIN, args] : [process.execPath, [SERVER_BIN, ...args]];
+  const child = spawn(command, commandArgs, { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();

@@ -1,36 +1,18 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Server as NetServer } from 'node:net';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { escape, quote } from '../../shared/quote';
 import type { Rejection } from './rejected-requests';
 
-// Node's documented channel, published as each net server (grpc-js's HTTP/2 servers too) starts listening.
-const LISTEN_CHANNEL = 'tracing:net.server.listen:asyncEnd';
-
 /**
- * Runs `listen` (nice-grpc's server.listen) and watches the HTTP/2 servers it
- * started, for what grpc-js refuses before any interceptor exists: grpc-js
- * answers a content-type that is not gRPC (HTTP 415) and a method no service
- * implements (UNIMPLEMENTED) from its own HTTP/2 'stream' listener, and Node
- * reports a connection that does not speak HTTP/2 as a session error.
- * nice-grpc keeps the grpc-js server to itself: its HTTP/2 servers are the
- * ones that started listening on the port `listen` resolves with.
+ * Reports what grpc-js refuses before any interceptor exists: it answers a
+ * content-type that is not gRPC (HTTP 415) and a method no service implements
+ * (UNIMPLEMENTED) from its own HTTP/2 'stream' listener, and Node reports a
+ * connection that does not speak HTTP/2 as a session error. `servers` are
+ * grpc-js's HTTP/2 servers (http2-servers.ts), whose listeners run first.
  */
-export async function listenWatchingRefusals(listen: () => Promise<number>, onRejected: (rejection: Rejection) => void): Promise<number> {
-  const started: NetServer[] = [];
-  const onListening = (message: unknown) => started.push((message as { server: NetServer }).server);
-  subscribe(LISTEN_CHANNEL, onListening);
-  let port: number;
-  try {
-    port = await listen();
-  } finally {
-    unsubscribe(LISTEN_CHANNEL, onListening);
-  }
-  for (const server of started) {
-    const address = server.address();
-    if (typeof address !== 'object' || address?.port !== port) continue;
-    // Added once grpc-js's listener is in place, so this one runs after it: the answer is sent already.
+export function watchHttp2Refusals(servers: NetServer[], onRejected: (rejection: Rejection) => void): void {
+  for (const server of servers) {
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
       const rejection = refusalOf(stream, headers);
       if (rejection) onRejected(rejection);
@@ -40,10 +22,9 @@ export async function listenWatchingRefusals(listen: () => Promise<number>, onRe
       if (error.code === 'ERR_HTTP2_ERROR') onRejected({ reason: 'http2_protocol_error', method: '', details: error.message });
     });
   }
-  return port;
 }
 
-/** What grpc-js answered a new stream with, when it refused it on the spot. */
+/** What grpc-js answered a new stream with, when it refused it on the spot: its listener has run, the answer is sent. */
 function refusalOf(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Rejection | undefined {
   if (!stream.headersSent) return undefined;
   const sent = stream.sentHeaders;

@@ -7,6 +7,7 @@ import { startInProcessServer, type InProcessServer } from '../support/in-proces
 import { fieldsOf } from '../support/log-lines';
 import { scrape, sampleValue } from '../support/prometheus';
 import { grpcFrame, rawGrpcCall, rawHttp2Request } from '../support/raw-grpc';
+import { openStreamsIgnoringTheLimit } from '../support/raw-http2-frames';
 
 const GRPC = { OK: 0, INTERNAL: 13, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12 };
 const { SUCCESS, INVALID_QUERY, FAILED } = Status_StatusCode;
@@ -214,6 +215,19 @@ describe('requests grpc-js refuses from its HTTP/2 listener, before any intercep
     await once(socket, 'close');
     expect(await rejected('http2_protocol_error')).toBe(before + 1);
     expect(rejectionLines()).toEqual([{ level: 'debug', message: 'request rejected', reason: 'http2_protocol_error', details: 'Received bad client magic byte string' }]);
+  });
+
+  test('streams past --max-concurrent-streams from a client that acknowledged it: the connection is closed, reason http2_protocol_error', async () => {
+    const limited = await startInProcessServer({ metricsAddress: '127.0.0.1:0', maxConcurrentStreams: 1 });
+    try {
+      const before = await rejectedOn(limited)('http2_protocol_error');
+      // Stream 1 waits for its message; stream 3 is one too many. nghttp2 answers GOAWAY (INTERNAL_ERROR, 2).
+      expect(await openStreamsIgnoringTheLimit(limited.server.port, '/user.UserService/GetByEmail', 2)).toEqual({ goawayCode: 2 });
+      expect(await rejectedOn(limited)('http2_protocol_error')).toBe(before + 1);
+      expect(rejectionLinesOf(limited)).toEqual([{ level: 'debug', message: 'request rejected', reason: 'http2_protocol_error', details: 'Protocol error' }]);
+    } finally {
+      await limited.stop();
+    }
   });
 
   test('valid calls after them are answered, and counted in none of these reasons', async () => {

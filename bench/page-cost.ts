@@ -28,13 +28,20 @@ type Query = {
   /** The same query the way the store answered before paging. */
   keep: (user: User) => boolean;
   byAge: boolean;
+  /** A query nobody matches: its page is empty. */
+  empty?: boolean;
 };
 const QUERIES: Query[] = [
   { name: 'List', run: (s, page) => s.list(page), keep: () => true, byAge: false },
   // "ann" is one first name in nine: a name page walks ~9 × page size entries.
   { name: 'SearchName ann', run: (s, page) => s.searchName('ann', page), keep: (u) => u.firstName === 'Ann', byAge: false },
   { name: 'SearchAge 20-40', run: (s, page) => s.searchAge({ from: 20, toIncluded: 40 }, page), keep: (u) => u.age >= 20 && u.age <= 40, byAge: true },
+  // RARE_USERS users at every size: the page is the same 5 users, whatever the store holds.
+  { name: 'SearchName rare', run: (s, page) => s.searchName('zbig', page), keep: (u) => u.firstName === RARE_NAME, byAge: false },
+  { name: 'SearchName none', run: (s, page) => s.searchName('qqq', page), keep: () => false, byAge: false, empty: true },
 ];
+const RARE_NAME = 'Zbigniew';
+const RARE_USERS = 5;
 const FIRST_NAMES = ['Valencia', 'Maël', 'José', 'Zoë', 'Ann', 'Liam', 'Noah', 'Emma', 'Ada'];
 
 async function main(): Promise<void> {
@@ -55,6 +62,13 @@ async function main(): Promise<void> {
     const cell = (us: number) => `${us.toFixed(1)} µs (${(us / costs[0]).toFixed(2)})`.padStart(22);
     console.log([query.name.padEnd(16), ...costs.map(cell), cell(scan)].join(''));
   }
+  // Reference: what memory latency alone costs at each size, in this run.
+  const reads: number[][] = stores.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, { users }] of stores.entries()) reads[i].push(randomReadCost(users));
+  }
+  const readCosts = reads.map(median);
+  console.log(['100 random reads'.padEnd(16), ...readCosts.map((us) => `${us.toFixed(1)} µs (${(us / readCosts[0]).toFixed(2)})`.padStart(22))].join(''));
   console.log('(in brackets: the ratio to the page at 1000 users)');
 }
 
@@ -69,7 +83,7 @@ async function filledStore(count: number): Promise<{ service: UserService; users
     const user: User = {
       id: `id-${i}`,
       age: Math.floor(random() * 151),
-      firstName: FIRST_NAMES[i % FIRST_NAMES.length],
+      firstName: i % Math.floor(count / RARE_USERS) === 7 ? RARE_NAME : FIRST_NAMES[i % FIRST_NAMES.length],
       lastName: 'Dorsey',
       email: `${Math.floor(random() * 1e12).toString(36)}.${i}@email.info`,
       phone: '+1 (906) 568-2594',
@@ -90,7 +104,7 @@ function scanCost(users: User[], query: Query): number {
     .map((user) => ({ user, key: emailKey(user.email) }))
     .sort((a, b) => (query.byAge ? a.user.age - b.user.age : 0) || compareKeys(a.key, b.key))
     .slice(0, PAGE_SIZE);
-  if (page.length === 0) throw new Error(`${query.name}: no page`);
+  if (page.length === 0 && !query.empty) throw new Error(`${query.name}: no page`);
   return (performance.now() - started) * 1000;
 }
 
@@ -100,9 +114,25 @@ async function pageCost(service: UserService, query: Query, tokens: string[]): P
   const started = performance.now();
   for (let i = 0; i < PAGES; i++) {
     const outcome = await query.run(service, { size: PAGE_SIZE, token: tokens[i % tokens.length] });
-    if (!outcome.ok || outcome.value.users.length === 0) throw new Error(`${query.name}: no page`);
+    if (!outcome.ok || (outcome.value.users.length === 0) !== (query.empty === true)) throw new Error(`${query.name}: not the page expected`);
   }
   return ((performance.now() - started) * 1000) / PAGES;
+}
+
+/**
+ * µs to read PAGE_SIZE users picked at random in a plain array of the store's
+ * users (each user's age and email length): the same number of records a page
+ * touches, with no tree and no paging. Its growth with the size is memory latency.
+ */
+function randomReadCost(users: User[]): number {
+  let seed = 7;
+  const picks = Array.from({ length: PAGES * PAGE_SIZE }, () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % users.length);
+  let sum = 0;
+  const started = performance.now();
+  for (const pick of picks) sum += users[pick].age + users[pick].email.length;
+  const us = ((performance.now() - started) * 1000) / PAGES;
+  if (sum < 0) throw new Error('unreachable');
+  return us;
 }
 
 function median(values: number[]): number {

@@ -1,5 +1,6 @@
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
-import { describePagingContract, describeUserRepositoryContract } from './user-repository.contract';
+import { describeNameSearchContract, describePagingContract, describeUserRepositoryContract } from './user-repository.contract';
 
 describeUserRepositoryContract('MemoryUserRepository', () => new MemoryUserRepository());
 describePagingContract('MemoryUserRepository', () => new MemoryUserRepository());
+describeNameSearchContract('MemoryUserRepository', () => new MemoryUserRepository());

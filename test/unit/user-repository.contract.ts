@@ -195,14 +195,106 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       expect(await repository.list(undefined, ALL)).toEqual([alice]);
     });
 
-    test('returns copies: changing returned users changes nothing stored', async () => {
+    test('returned records cannot change what is stored: a change is refused (frozen) or stays in a copy', async () => {
       await insertAll(alice);
-      (await repository.findByEmailKey('alice@x.io'))!.firstName = 'Changed 1';
-      (await repository.list(undefined, ALL))[0].user.firstName = 'Changed 2';
-      (await repository.searchName('alice', undefined, ALL))[0].user.firstName = 'Changed 3';
-      (await repository.searchAge(0, 150, undefined, ALL))[0].user.age = 99;
-      (await repository.list(undefined, ALL))[0].emailKey = 'changed';
+      // A frozen record refuses a change with a TypeError; a copy takes it: either way the store keeps its own.
+      const change = (apply: () => void) => {
+        try {
+          apply();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      };
+      const found = (await repository.findByEmailKey('alice@x.io'))!;
+      change(() => (found.firstName = 'Changed 1'));
+      const listed = (await repository.list(undefined, ALL))[0];
+      change(() => (listed.user.firstName = 'Changed 2'));
+      change(() => (listed.emailKey = 'changed'));
+      change(() => (listed.foldedFirstName = 'changed'));
+      const named = (await repository.searchName('alice', undefined, ALL))[0];
+      change(() => (named.user.firstName = 'Changed 3'));
+      const aged = (await repository.searchAge(0, 150, undefined, ALL))[0];
+      change(() => (aged.user.age = 99));
       expect(await repository.list(undefined, ALL)).toEqual([alice]);
+      expect(await repository.searchName('alice', undefined, ALL)).toEqual([alice]);
+      expect(await repository.searchName('changed', undefined, ALL)).toEqual([]);
+      expect(await repository.searchAge(30, 30, undefined, ALL)).toEqual([alice]);
+      expect(await repository.findByEmailKey('alice@x.io')).toEqual(alice.user);
+    });
+  });
+}
+
+/**
+ * Name search over a few thousand users, paged 7 at a time straight from the
+ * repository: rare names, names nobody has, one- and two-letter queries,
+ * whole names, non-ASCII folded names, and queries that would only match
+ * across the first and the last name (they must not). The expectation is the
+ * contract itself (a literal substring of either folded name, by email key),
+ * computed over the population, and pinned by its count so it cannot drift.
+ */
+export function describeNameSearchContract(name: string, factory: () => Promise<UserRepository> | UserRepository): void {
+  describe(`${name} (name search over 3,000 users, pages of 7)`, () => {
+    let repository: UserRepository;
+    beforeAll(async () => {
+      repository = await factory();
+      await insertInBatches(repository, population);
+    });
+    afterAll(async () => {
+      await expect(repository.close()).resolves.toBeUndefined();
+    });
+
+    // Emails are not in insertion order; rare names are spread through the email order.
+    const nameOf = (i: number): [string, string] => {
+      if (i % 500 === 7) return ['Zbigniew', 'Łukaszewicz'];
+      if (i % 700 === 3) return ['王芳', '李'];
+      if (i % 400 === 11) return ['芳', '王'];
+      if (i % 999 === 5) return ['\u{20000}\u{20001}', 'Søren'];
+      if (i % 300 === 2) return ['Anna', 'Bell'];
+      return [['Ann', 'Zoë', 'Valencia'][i % 3], 'Dorsey'];
+    };
+    const population = Array.from({ length: 3_000 }, (_, i) => {
+      const n = String(i).padStart(4, '0');
+      const [firstName, lastName] = nameOf(i);
+      return toUserRecord(aUser({ id: `n${n}`, email: `${reversed(n)}.n@x.io`, firstName, lastName }));
+    });
+
+    async function pagedSearch(query: string): Promise<UserRecord[]> {
+      const found: UserRecord[] = [];
+      for (;;) {
+        const page = await repository.searchName(query, found.at(-1)?.emailKey, 7);
+        expect(page.length).toBeLessThanOrEqual(7);
+        found.push(...page);
+        if (page.length < 7) return found;
+      }
+    }
+    const expected = (query: string) =>
+      population
+        .filter((r) => r.foldedFirstName.includes(query) || r.foldedLastName.includes(query))
+        .sort((a, b) => compareKeys(a.emailKey, b.emailKey));
+
+    test.each([
+      // [what, raw query, users expected]
+      ['a rare name', 'zbig', 6],
+      ['a rare name, whole', 'Zbigniew', 6],
+      ['a rare last name folded from non-ASCII (Ł)', 'ŁUKASZ', 6],
+      ['a folded query inside a name (ø as o)', 'soren', 3],
+      ['a name nobody has', 'qqq', 0],
+      ['a long name nobody has, made of common grams', 'annvalencia', 0],
+      ['one letter nobody has', 'q', 0],
+      ['one common letter', 'a', 1990],
+      ['two letters', 'an', 1003],
+      ['one CJK character, in first and last names', '芳', 13],
+      ['one CJK character, a whole last name', '李', 5],
+      ['two CJK characters, a whole first name', '王芳', 5],
+      ['one astral character', '\u{20001}', 3],
+      ['across the first and last name (anna|bell): no match', 'nab', 0],
+      ['across the first and last name with a space: no match', 'anna bell', 0],
+      ['across the first and last name (芳|王): no match', '芳王', 0],
+    ])('%s (%s): %d users, each once, in email key order', async (_what, rawQuery, count) => {
+      const query = foldForSearch(rawQuery);
+      const want = expected(query);
+      expect(want.length).toBe(count);
+      expect(await pagedSearch(query)).toEqual(want);
     });
   });
 }

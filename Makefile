@@ -123,7 +123,7 @@ bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server w
 
 .PHONY: bench-memory
 bench-memory: install ## worst-case memory of one stored user (what --max-users multiplies; the chart test uses it)
-	node bench/memory-per-user.js $${BENCH_MEMORY_USERS:-20000}
+	node bench/memory-per-user.js $${BENCH_MEMORY_USERS:-10000}
 
 .PHONY: bench-cli
 bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench)

@@ -100,7 +100,7 @@ export const SERVER_SETTINGS = {
     env: 'MAX_USERS',
     default: '10000',
     parse: integerFrom(1, 999_999_999),
-    describe: 'most users the in-memory store holds; past it Create answers FAILED (about 14 KB of memory each at worst: size the memory limit for it)',
+    describe: 'most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it)',
   },
   maxConcurrentStreams: {
     flag: 'max-concurrent-streams',

@@ -22,6 +22,9 @@ export interface Connection {
 /** Opens a channel (plaintext, TLS or mTLS) whose every call has the configured deadline. */
 export function openConnection(config: ConnectionConfig): Connection {
   const channel: Channel = createChannel(channelTarget(config.address), credentials(config.tls), channelOptions(config.tls));
+  // Connect now, not when the first call starts: the TCP and HTTP/2 handshakes
+  // (waits on the server) then overlap with setting up the clients and the call.
+  channel.getConnectivityState(true);
   // The last one added runs first: call errors are mapped outside the deadline's abort,
   // and the call's span (innermost) sees gRPC's own status.
   const clients = createClientFactory().use(tracingClientMiddleware()).use(deadlineMiddleware).use(userStatusMiddleware).use(callErrorMiddleware(config));

@@ -27,7 +27,7 @@ import { createInFlightCalls } from './transport/in-flight-calls';
 import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
 import { watchHttp2Refusals } from './transport/http2-refusals';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
-import { releaseLargeRequests } from './transport/large-request-release';
+import { boundLargeRequests } from './transport/large-requests';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { userHandlers } from './transport/user-handlers';
@@ -110,7 +110,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const credentials = serverCredentials(config.tls);
   const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
   watchHttp2Refusals(http2Servers, onRejected);
-  releaseLargeRequests(http2Servers, fullGarbageCollector());
+  boundLargeRequests(http2Servers, fullGarbageCollector());
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state) : undefined;
   const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;

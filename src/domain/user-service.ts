@@ -51,11 +51,16 @@ export class UserService {
     return success(stored);
   }
 
-  async getByEmail(rawEmail: string): Promise<Outcome<User>> {
+  async getByEmail(rawEmail: string | TextOverLimit): Promise<Outcome<User>> {
+    const tooLong = invalid(`email must be at most ${LIMITS.emailLength} characters`);
+    if (rawEmail instanceof TextOverLimit) {
+      rawEmail.assertJudgedAgainst(LIMITS.emailLength);
+      return tooLong;
+    }
     const email = rawEmail.trim();
     if (email === '') return invalid('email cannot be empty');
     // Checked before the key is computed: NFKC may grow a string 18 times.
-    if (exceedsCodePoints(email, LIMITS.emailLength)) return invalid(`email must be at most ${LIMITS.emailLength} characters`);
+    if (exceedsCodePoints(email, LIMITS.emailLength)) return tooLong;
     const user = await this.repository.findByEmailKey(emailKey(email));
     // The Go service's wording, with the email escaped and cut: it goes back to the client.
     return user ? success(user) : notFound(`the email ${escape(email, ECHO_LIMIT)} cannot be found`);

@@ -153,6 +153,11 @@ describe('a name query longer than its limit could be is judged on its bytes, wi
     expect(answer).toEqual(await search(trimmed));
   });
 
+  test('GetByEmail too: a MiB of email is refused for its length; inside a MiB of white space, it is found', async () => {
+    expect(await env.client.getByEmail({ email: `${'é'.repeat(MiB / 2)}@x.io` })).toEqual({ status: { code: INVALID_QUERY, msg: 'email must be at most 254 characters' }, user: undefined });
+    expect(await env.client.getByEmail({ email: `${padding}nobody@x.io${padding}` })).toEqual(await env.client.getByEmail({ email: 'nobody@x.io' }));
+  });
+
   test('the query sent twice: the last one counts, as protobuf merges (a long one, then "A")', async () => {
     const first = SearchNameReq.encode(SearchNameReq.fromPartial({ query: '\ufdfa'.repeat(MiB / 3) })).finish();
     const last = SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'A' })).finish();

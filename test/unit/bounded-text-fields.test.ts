@@ -1,4 +1,4 @@
-import { SearchNameReq, UserServiceDefinition } from '../../gen/user/user';
+import { GetByEmailReq, SearchNameReq, UserServiceDefinition } from '../../gen/user/user';
 import { TextOverLimit } from '../../src/domain/code-points';
 import { overLimit } from '../../src/server/transport/bounded-text-fields';
 import { invalidUtf8Field, withUtf8Check } from '../../src/server/transport/strict-utf8';
@@ -39,4 +39,14 @@ describe('the SearchName request decoder judges a long query on its bytes', () =
   test('bytes that are not protobuf still fail as the plain decoder fails', () => {
     expect(() => decode(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow();
   });
+});
+
+test('GetByEmail: an email longer than its limit could be is judged on its bytes too', () => {
+  const decodeEmail = (email: string) => withUtf8Check(UserServiceDefinition).methods.getByEmail.requestType.decode(GetByEmailReq.encode({ email }).finish());
+  const over = decodeEmail(`${'\u00e9'.repeat(600)}@x.io`); // 1,205 bytes: more than 4 × 254, so judged on its bytes
+  expect(fields(over)).toEqual({ email: '' });
+  expect(overLimit(over, 'email')).toEqual(new TextOverLimit(254));
+  const padded = decodeEmail(`${' '.repeat(2000)}kate@example.com `);
+  expect(fields(padded)).toEqual({ email: 'kate@example.com' });
+  expect(overLimit(padded, 'email')).toBeUndefined();
 });

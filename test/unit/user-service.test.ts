@@ -224,6 +224,13 @@ describe('getByEmail', () => {
   test.each(['', '   '])('an empty email %j is invalid', async (email) => {
     expect(await service.getByEmail(email)).toEqual({ ok: false, kind: 'invalid', message: 'email cannot be empty' });
   });
+
+  test('an email over the limit is invalid, whether sent as text or judged from its bytes by the transport', async () => {
+    const tooLong = { ok: false, kind: 'invalid', message: `email must be at most ${LIMITS.emailLength} characters` };
+    expect(await service.getByEmail(`${'é'.repeat(LIMITS.emailLength - 4)}@x.io`)).toEqual(tooLong);
+    expect(await service.getByEmail(new TextOverLimit(LIMITS.emailLength))).toEqual(tooLong);
+    await expect(service.getByEmail(new TextOverLimit(LIMITS.nameQueryLength))).rejects.toThrow('text judged against a limit of 100 code points');
+  });
 });
 
 describe('list', () => {

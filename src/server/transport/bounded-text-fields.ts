@@ -7,9 +7,11 @@ import { LIMITS } from '../../domain/limits';
  * Request string fields whose limit is judged on their UTF-8 bytes, by request
  * message: one over its limit is never decoded. A 4 MiB query of U+FDFA was
  * 2.8 MiB of JS string per call, kept until the next garbage collection.
+ * (Top-level fields only: Create's user.email is nested, and decoded.)
  */
 const BOUNDED_FIELDS: Record<string, Record<string, number>> = {
   'user.SearchNameReq': { query: LIMITS.nameQueryLength },
+  'user.GetByEmailReq': { email: LIMITS.emailLength },
 };
 
 export interface BoundedField {

@@ -14,7 +14,7 @@ export function userHandlers(service: UserService, paging: PagingLimits): UserSe
         : { status: failureStatus(outcome), user: undefined };
     },
     async getByEmail(request) {
-      const outcome = await service.getByEmail(request.email);
+      const outcome = await service.getByEmail(overLimit(request, 'email') ?? request.email);
       return outcome.ok
         ? { status: SUCCESS_STATUS, user: toWireUser(outcome.value) }
         : { status: failureStatus(outcome), user: undefined };

@@ -9,7 +9,7 @@ export interface CommandContext {
   argv: readonly string[];
   env: NodeJS.ProcessEnv;
   stderr: TextSink;
-  readStdin: () => Promise<string>;
+  readStdin: (maxBytes: number) => Promise<string>;
 }
 
 /** A users-cli command: its flags, help, input validation and work, in one file. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileUpTo } from '../shared/bounded-read';
 import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
 import { fileErrorReason } from '../shared/file-error-reason';
@@ -40,9 +40,12 @@ export async function readConfigFile(explicit: { file: string; source: string } 
   return { path: found[0].file, values: await parseConfigFile(found[0].file, found[0].text), ignored: found[1]?.file };
 }
 
+/** A config file holds a few settings: anything this large is not one. */
+const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
 function readText(file: string, missingIsFine = false): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileUpTo(file, MAX_CONFIG_FILE_BYTES).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && missingIsFine) return undefined;
     throw new ConfigError(`cannot read config file ${file}: ${fileErrorReason(err)}`);

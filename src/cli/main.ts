@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { runCli } from './program';
+import { readStreamUpTo } from '../shared/bounded-read';
 
 // Loaded by dist/users-cli.js (bin.ts), which turns the compile cache on first.
 
@@ -19,10 +20,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+async function readStdin(maxBytes: number): Promise<string> {
+  return (await readStreamUpTo(process.stdin, maxBytes)).toString('utf8');
 }
 
 void runCli({

@@ -17,7 +17,8 @@ export interface CliIo extends CliEnvironment {
   stdout: TextSink;
   stderr: TextSink;
   /** All of stdin (create --from-file -). */
-  readStdin?: () => Promise<string>;
+  /** All of stdin as UTF-8; a TooLargeError past `maxBytes`. */
+  readStdin?: (maxBytes: number) => Promise<string>;
   /** Opens the connection to the server; tests may substitute their own. */
   connect?: (config: ConnectionConfig) => Connection;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileUpTo } from '../shared/bounded-read';
 import type { User } from '../domain/user';
 import { escape, quote } from '../shared/quote';
 
@@ -12,15 +12,19 @@ const FIELDS = { id: 'string', age: 'number', firstName: 'string', lastName: 'st
  * [{"id","age","firstName","lastName","email","phone","address"}, ...].
  * Checks the shape here; domain rules are checked when the users are created.
  */
+/** Far more than --max-users' default of sample-sized users; a larger file is a mistake (or /dev/zero). */
+export const MAX_SAMPLES_FILE_BYTES = 64 * 1024 * 1024;
+
 export async function readSampleUsersFile(path: string): Promise<User[]> {
   const fail = (problem: string): never => {
     throw new SamplesFileError(`samples file ${escape(path)}: ${problem}`);
   };
   let text = '';
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileUpTo(path, MAX_SAMPLES_FILE_BYTES).toString('utf8');
   } catch (err) {
-    fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? 'no such file' : code === 'EFBIG' ? (err as Error).message : `cannot read it (${(err as Error).message})`);
   }
   let data: unknown;
   try {

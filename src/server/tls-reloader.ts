@@ -1,7 +1,8 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { isKeyOf, readCertificates, readPrivateKey } from '../shared/pem-file';
+import { readFileUpTo } from '../shared/bounded-read';
+import { isKeyOf, MAX_PEM_FILE_BYTES, readCertificates, readPrivateKey } from '../shared/pem-file';
 import type { Logger } from '../shared/logger';
 import type { TlsFiles } from './config';
 import { secureContextOptions, type ReloadableServerCredentials } from './credentials';
@@ -45,14 +46,15 @@ export function watchTlsFiles(initial: TlsFiles, credentials: ReloadableServerCr
       return fail(file, reason);
     }
     const same = next.cert.equals(current.cert) && next.key.equals(current.key) && sameBuffer(next.clientCa, current.clientCa);
-    if (same) return;
+    // Good files again: the next breakage is news, even if it is the same as the last.
+    failedFiles = undefined;
+    if (same) return logger.debug('TLS files unchanged: the certificate in use stays', { file: paths.cert });
     try {
       credentials.replace(secureContextOptions(next));
     } catch (error) {
       return fail(paths.key, (error as Error).message);
     }
     current = next;
-    failedFiles = undefined;
     const certificate = new X509Certificate(next.cert);
     logger.info('TLS certificate reloaded', { file: paths.cert, subject: certificate.subject.replace(/\n/g, ', '), not_after: new Date(certificate.validTo).toISOString() });
   };
@@ -105,7 +107,7 @@ function fingerprint(paths: TlsFiles['paths']): string {
   for (const file of [paths.cert, paths.key, paths.clientCa]) {
     if (file === undefined) continue;
     try {
-      hash.update(readFileSync(file));
+      hash.update(readFileUpTo(file, MAX_PEM_FILE_BYTES));
     } catch (error) {
       hash.update(`unreadable: ${(error as NodeJS.ErrnoException).code}`);
     }

@@ -1,8 +1,9 @@
 import type * as NodeCrypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileUpTo } from './bounded-read';
 import { ConfigError } from './config-error';
 import { fileErrorReason } from './file-error-reason';
 import { quote } from './quote';
+import { filePath } from './setting-parsers';
 
 /** A file named by a setting: `source` (e.g. `--cacert`, `TLS_CERT_FILE`) names it in every message. */
 export interface NamedFile {
@@ -48,11 +49,15 @@ export function isKeyOf(cert: Buffer, key: Buffer): boolean {
   return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
 }
 
-/** The file's bytes; a missing, unreadable or non-PEM file is a one-line ConfigError naming the setting. */
+/** More than any certificate chain or CA bundle (Mozilla's whole bundle is about 220 kB). */
+export const MAX_PEM_FILE_BYTES = 1024 * 1024;
+
+/** The file's bytes; a missing, unreadable, oversized or non-PEM file is a one-line ConfigError naming the setting. */
 export function readPemFile(file: NamedFile): Buffer {
+  filePath(file.path, file.source);
   let contents: Buffer;
   try {
-    contents = readFileSync(file.path);
+    contents = readFileUpTo(file.path, MAX_PEM_FILE_BYTES);
   } catch (err) {
     throw invalid(file, fileErrorReason(err));
   }
@@ -65,7 +70,11 @@ function readPemFileOf(file: NamedFile, kind: PemKind, parse: (block: string) =>
   const text = contents.toString('latin1');
   const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1]);
   const isKind = (label: string) => (kind === 'PRIVATE KEY' ? label.endsWith('PRIVATE KEY') : label === kind);
-  if (!labels.some(isKind)) throw invalid(file, `expected a ${kind}, the file holds ${labels.map((label) => `a ${label}`).join(', ')}`);
+  if (!labels.some(isKind)) throw invalid(file, `expected a ${kind}, the file holds ${labels.map((label) => `${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label}`).join(', ')}`);
+  // OpenSSL's own word for it is "interrupted or cancelled" (it asked for a passphrase nobody can give).
+  if (kind === 'PRIVATE KEY' && (labels.includes('ENCRYPTED PRIVATE KEY') || /^Proc-Type: 4,ENCRYPTED\r?$/m.test(text))) {
+    throw invalid(file, 'the private key is encrypted with a passphrase: give it unencrypted (openssl pkey -in KEY -out PLAIN-KEY)');
+  }
   const expected = kind === 'CERTIFICATE' ? 'a PEM certificate' : 'a PEM private key';
   // Whole blocks only: a block without its END line is a file cut short.
   const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)].filter((match) => isKind(match[1]));

@@ -1,5 +1,7 @@
 import type { ClientMiddleware, ServerMiddleware } from 'nice-grpc';
-import { oneOf } from './setting-parsers';
+import { ConfigError } from './config-error';
+import { quote } from './quote';
+import { integerFrom, oneOf } from './setting-parsers';
 
 /**
  * OpenTelemetry traces, configured by the standard OTEL_* variables only.
@@ -46,7 +48,60 @@ export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undef
   const protocolSource = value('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const protocol = oneOf(value(protocolSource) ?? 'http/protobuf', PROTOCOLS, protocolSource);
   const url = tracesEndpoint ?? `${(endpoint ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
+  if (tracesEndpoint) httpUrl(tracesEndpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  else if (endpoint) httpUrl(endpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  checkSdkVariables(value);
   return { protocol, url };
+}
+
+/** Samplers the SDK knows (it would fall back to parentbased_always_on for any other, saying nothing). */
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+const COMPRESSIONS = ['gzip', 'none'] as const;
+
+function httpUrl(raw: string, source: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new ConfigError(`invalid ${source} ${quote(raw, 100)}: expected an http:// or https:// URL, e.g. http://otel-collector:4318`);
+  }
+}
+
+/**
+ * The OTEL_* variables the SDK reads itself, checked as strictly as ours: the
+ * SDK would log a bad one to a diagnostic logger nobody sees and carry on
+ * with its default (all spans sampled, no headers sent, a 10 s timeout).
+ */
+function checkSdkVariables(value: (name: string) => string | undefined): void {
+  const sampler = value('OTEL_TRACES_SAMPLER');
+  if (sampler) oneOf(sampler, SAMPLERS, 'OTEL_TRACES_SAMPLER');
+  const samplerArg = value('OTEL_TRACES_SAMPLER_ARG');
+  if (samplerArg && sampler?.endsWith('traceidratio')) {
+    const ratio = /^\d*\.?\d+$/.test(samplerArg) ? Number(samplerArg) : NaN;
+    if (!(ratio >= 0 && ratio <= 1)) throw new ConfigError(`invalid OTEL_TRACES_SAMPLER_ARG ${quote(samplerArg, 100)}: expected a ratio from 0 to 1, e.g. 0.25`);
+  }
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+    const headers = value(name);
+    // The value is not echoed: headers carry API keys.
+    const bad = headers?.split(',').findIndex((item) => item.trim() !== '' && !/^\s*[^=\s]+\s*=/.test(item));
+    if (bad !== undefined && bad >= 0) throw new ConfigError(`invalid ${name}: expected key=value pairs separated by commas (item ${bad + 1} is not one)`);
+  }
+  for (const name of ['OTEL_EXPORTER_OTLP_COMPRESSION', 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION']) {
+    const compression = value(name);
+    if (compression) oneOf(compression, COMPRESSIONS, name);
+  }
+  for (const [name, min] of [['OTEL_EXPORTER_OTLP_TIMEOUT', 1], ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 1], ['OTEL_BSP_EXPORT_TIMEOUT', 1], ['OTEL_BSP_SCHEDULE_DELAY', 0]] as const) {
+    const raw = value(name);
+    if (raw) integerFrom(min, 3_600_000)(raw, name);
+  }
+  const count = integerFrom(1, 1_000_000);
+  for (const name of ['OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE']) {
+    const raw = value(name);
+    if (raw) count(raw, name);
+  }
 }
 
 /** Told how each batch export ended: undefined when the spans were sent, the error otherwise. */

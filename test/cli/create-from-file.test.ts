@@ -57,6 +57,7 @@ test('a bad file: one line naming the file and the problem, exit 2, nothing crea
   }
   expect(await cli(['create', `--from-file=${dir.path}/missing.json`])).toEqual({ code: 2, stdout: '', stderr: `users-cli: invalid --from-file "${dir.path}/missing.json": no such file\n` });
   expect(await cli(['create', `--from-file=${dir.path}`])).toEqual({ code: 2, stdout: '', stderr: `users-cli: invalid --from-file "${dir.path}": is a directory\n` });
+  expect(await cli(['create', '--from-file=/dev/zero'])).toEqual({ code: 2, stdout: '', stderr: 'users-cli: invalid --from-file "/dev/zero": larger than 64 MiB\n' });
   expect((await cli(['get', 'x@example.com'])).code).toBe(1);
 });
 

@@ -167,6 +167,7 @@ describe('the config file, as the Go CLI finds and reads it', () => {
 
   test('a directory is an error', async () => {
     await expectConfigError(resolve({ config: tmp.path }), `cannot read config file ${tmp.path}: is a directory`);
+    await expectConfigError(resolve({ config: '/dev/zero' }), 'cannot read config file /dev/zero: larger than 1 MiB');
   });
 
   test('bad YAML gives the parser message on one line', async () => {
@@ -293,6 +294,8 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     // A CA bundle: every certificate in it is checked.
     const bundle = pem('bundle.crt', caText + readFileSync(garbage, 'latin1'));
     await expectConfigErrorMatching(resolve({ cacert: bundle }), openSslReason(`invalid --cacert "${bundle}": not a PEM certificate`));
+    await expectConfigError(resolve({ cacert: '/dev/zero' }), 'invalid --cacert "/dev/zero": larger than 1 MiB');
+    await expectConfigError(resolve({ cacert: '' }), 'invalid --cacert: expected a file path');
     // A combined certificate-and-key file serves as both, as OpenSSL skips the other blocks.
     const combined = pem('combined.pem', readFileSync(certs.clientCert, 'latin1') + readFileSync(certs.clientKey, 'latin1'));
     expect((await resolve({ cert: combined, key: combined })).connection.tls?.clientCert).toEqual({ cert: readFileSync(combined), key: readFileSync(combined) });

@@ -285,6 +285,16 @@ describe('create --from-file', () => {
     expect(result).toEqual(ok('Grace Hopper <grace@example.com> (85 years old, address: )\n'));
   });
 
+  test('many users from stdin, longer than a pipe chunk: every non-ASCII name comes through whole', async () => {
+    // ~1.3 MB, mostly "€" (three bytes): stdin arrives in 64 KiB chunks, and most chunk ends cut one.
+    const first = '€'.repeat(99);
+    const users = Array.from({ length: 2000 }, (_, i) => ({ email: `stdin-${i}@example.com`, name: { first, last: first } }));
+    const result = await cli(['create', '--from-file=-', '-o', 'jsonl', server.flag()], {}, JSON.stringify(users));
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const names = new Set(result.stdout.trim().split('\n').map((line) => JSON.stringify((JSON.parse(line) as { name: unknown }).name)));
+    expect([...names]).toEqual([JSON.stringify({ first, last: first })]);
+  });
+
   test('what -o json prints goes back in', async () => {
     const exported = (await cli(['get', 'grace@example.com', '-o', 'json', server.flag()])).stdout;
     const edited = JSON.stringify({ ...JSON.parse(exported), id: '', email: 'grace2@example.com' });

@@ -122,6 +122,7 @@ describe('a bad OTEL_* value: exit 2, one line naming it', () => {
   test.each<[NodeJS.ProcessEnv, string]>([
     [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'invalid OTEL_TRACES_EXPORTER "zipkin": allowed values are otlp, none'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'invalid OTEL_EXPORTER_OTLP_PROTOCOL "grpc": allowed values are http/protobuf, http/json'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'garbage' }, 'invalid OTEL_EXPORTER_OTLP_ENDPOINT "garbage": expected an http:// or https:// URL, e.g. http://otel-collector:4318'],
   ])('%j', async (env, message) => {
     expect(await run(process.execPath, [SERVER_BIN, '--address=127.0.0.1:0'], { env })).toEqual({ code: 2, stdout: '', stderr: `users-server: ${message}\n` });
     expect(await runCli(['list', '--address=127.0.0.1:1'], { env })).toEqual({ code: 2, stdout: '', stderr: `users-cli: ${message}\n` });

@@ -66,6 +66,7 @@ describe('readSampleUsersFile', () => {
   test('a missing file', async () => {
     const path = `${dir.path}/nope.json`;
     expect(await readError(path)).toBe(`samples file ${path}: no such file`);
+    expect(await readError('/dev/zero')).toBe('samples file /dev/zero: larger than 64 MiB');
   });
 
   test('a directory', async () => {

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config';
 import { ConfigError } from '../../src/shared/config-error';
@@ -360,6 +361,24 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
       `invalid --tls-client-ca-file "${certificates.clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY`,
     );
     expect(tls(cert, key, notPem)).toBe(`invalid --tls-client-ca-file "${notPem}": not a PEM file`);
+  });
+
+  test('an endless or oversized file, an encrypted key, a key where a certificate goes: one line each', () => {
+    expect(configError([`--tls-cert-file=/dev/zero`, `--tls-key-file=${key}`])).toBe('invalid --tls-cert-file "/dev/zero": larger than 1 MiB');
+    const plain = createPrivateKey(readFileSync(key));
+    const type = plain.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1';
+    const encrypted = [
+      dir.write('encrypted-pkcs8.key', String(plain.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'secret' }))),
+      dir.write(`encrypted-${type}.key`, String(plain.export({ format: 'pem', type, cipher: 'aes-256-cbc', passphrase: 'secret' }))),
+    ];
+    for (const file of encrypted) {
+      expect(configError([`--tls-cert-file=${cert}`, `--tls-key-file=${file}`])).toBe(
+        `invalid --tls-key-file "${file}": the private key is encrypted with a passphrase: give it unencrypted (openssl pkey -in KEY -out PLAIN-KEY)`,
+      );
+    }
+    expect(configError([`--tls-cert-file=${encrypted[0]}`, `--tls-key-file=${key}`])).toBe(
+      `invalid --tls-cert-file "${encrypted[0]}": expected a CERTIFICATE, the file holds an ENCRYPTED PRIVATE KEY`,
+    );
   });
 
   test('a combined certificate-and-key file serves as both; a block cut short is named', () => {

@@ -86,3 +86,25 @@ test('files the TLS stack refuses: a warning naming the key file', async () => {
   await until(() => messages(logger).length > 0);
   expect(messages(logger)).toEqual([{ level: 'warn', message: 'TLS reload failed: keeping the current certificate', file: keyFile, error: 'error:0A00018F:SSL routines::ee key too small' }]);
 });
+
+test('the same breakage twice, with good files between: warned both times', async () => {
+  const { logger } = start();
+  const good = readFileSync(certFile);
+  const warnings = () => messages(logger).filter((l) => l.level === 'warn');
+  writeFileSync(certFile, 'not a certificate\n');
+  await until(() => warnings().length === 1);
+  writeFileSync(certFile, good);
+  await until(() => messages(logger).some((l) => l.message === 'TLS files unchanged: the certificate in use stays'));
+  writeFileSync(certFile, 'not a certificate\n');
+  await until(() => warnings().length === 2);
+  const warning = { level: 'warn', message: 'TLS reload failed: keeping the current certificate', file: certFile, error: 'not a PEM file' };
+  expect(warnings()).toEqual([warning, warning]);
+});
+
+test('a certificate file grown past 1 MiB (a certificate and junk): refused, never read whole', async () => {
+  const { logger, replaced } = start();
+  writeFileSync(certFile, Buffer.concat([readFileSync(certFile), Buffer.alloc(2 * 1024 * 1024, 'A')]));
+  await until(() => messages(logger).length > 0);
+  expect(messages(logger)).toEqual([{ level: 'warn', message: 'TLS reload failed: keeping the current certificate', file: certFile, error: 'larger than 1 MiB' }]);
+  expect(replaced).toEqual([]);
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileUpTo } from '../../shared/bounded-read';
 import type { User } from '../../../gen/user/user';
 import { ConfigError } from '../../shared/config-error';
 import { fileErrorReason } from '../../shared/file-error-reason';
@@ -79,12 +79,15 @@ function userFromFlags(args: RawArgs, argv: readonly string[]): User {
   };
 }
 
+/** Users to create, held in memory at once: about 100,000 sample-sized users. */
+export const MAX_USERS_FILE_BYTES = 64 * 1024 * 1024;
+
 async function readUsers(file: string, { readStdin }: CommandContext): Promise<CreateInput> {
   const source = file === '-' ? 'stdin' : file;
   const invalid = (reason: string) => new ConfigError(`invalid --from-file ${quote(file)}: ${reason}`);
   let text: string;
   try {
-    text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
+    text = file === '-' ? await readStdin(MAX_USERS_FILE_BYTES) : readFileUpTo(file, MAX_USERS_FILE_BYTES).toString('utf8');
   } catch (err) {
     throw invalid(fileErrorReason(err));
   }

@@ -71,6 +71,27 @@ describe('NameGramIndex', () => {
 });
 
 describe('MemoryUserRepository name search through the index', () => {
+  test('grams that share a key share their records, and the check keeps only the real matches (2,000 random names, every query brute-forced)', async () => {
+    // 2,000 names of 3 random CJK characters: some 10,000 distinct grams, so many share one of the 2^20 keys.
+    let seed = 1;
+    const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const cjk = (length: number) => Array.from({ length }, () => String.fromCodePoint(0x4e00 + random(20_000))).join('');
+    const records = Array.from({ length: 2_000 }, (_, n) => record(n, cjk(3), random(2) ? cjk(2) : 'Dorsey'));
+    const repository = new MemoryUserRepository();
+    for (const r of records) await repository.insert(r);
+    const index = indexOf(records);
+    let withExtraCandidates = 0;
+    for (const [n, r] of records.entries()) {
+      const query = n % 2 ? r.foldedFirstName : r.foldedFirstName.slice(1);
+      const matches = inEmailOrder(records.filter((o) => o.foldedFirstName.includes(query) || o.foldedLastName.includes(query)));
+      expect(await repository.searchName(query, undefined, 10_000)).toEqual(matches);
+      if ([...index.candidates(query, undefined)!].length > matches.length) withExtraCandidates++;
+    }
+    // Shared keys were met: some queries got candidates that do not match, and the check dropped them.
+    expect(withExtraCandidates).toBeGreaterThan(0);
+  });
+
+
   test('a query with a lone surrogate matches as a literal UTF-16 substring, as the contract says', async () => {
     const repository = new MemoryUserRepository();
     const astral = toUserRecord(aUser({ id: 'a', email: 'a@x.io', firstName: '\u{20000}x' }));

@@ -29,9 +29,11 @@ export interface ServerProcess {
 
 /**
  * Starts dist/users-server.js on a free port (127.0.0.1:0, JSON logs) and
- * resolves once its start-up line says which port it bound.
+ * resolves once its start-up line says which port it bound. A server that does
+ * not say so within `startTimeoutMs` (loading a large samples file takes
+ * seconds on a busy machine) is killed, so that no test leaves one behind.
  */
-export async function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}, startTimeoutMs = 10_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [SERVER_BIN, '--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', ...args], {
     env: baseEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +65,15 @@ export async function startServerProcess(args: string[] = [], env: NodeJS.Proces
       void exited.then(() => reject(new Error(`server exited before printing ${pattern}; stdout:\n${out}\nstderr:\n${err}`)));
     });
 
-  const started = JSON.parse(await waitForLine(/users-server started/)) as { port: number; metrics: string };
+  let startLine: string;
+  try {
+    startLine = await waitForLine(/users-server started/, startTimeoutMs);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+  const started = JSON.parse(startLine) as { port: number; metrics: string };
   const metricsPort = /:(\d+)$/.exec(started.metrics)?.[1];
   return {
     child,

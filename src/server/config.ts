@@ -23,6 +23,8 @@ import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues }
  */
 /** The metrics listener's port when --metrics-address is not given (its host is --address's). */
 export const METRICS_PORT = 9402;
+/** The largest message a gRPC client accepts unless told otherwise (grpc-js, grpc-go, grpc-java...): 4 MiB. */
+export const MAX_CLIENT_RECEIVE_BYTES = 4 * 1024 * 1024;
 
 export const SERVER_SETTINGS = {
   address: {
@@ -148,9 +150,11 @@ export const SERVER_SETTINGS = {
     flag: 'max-response-bytes',
     env: 'MAX_RESPONSE_BYTES',
     default: '3.5MiB',
-    // At least room for a few of the largest users (about 3.3 KB each).
-    parse: byteSizeFrom(64 * 1024, 1024 * 1024 * 1024),
-    describe: 'byte budget of one List/Search answer: a page_size 0 answer past it is cut (PARTIAL_SUCCESS and next_page_token); keep it under the clients\' 4 MiB receive limit',
+    // At least room for a few of the largest users (about 3.3 KB each). At most
+    // what every gRPC client receives by default: past it, an answer would be
+    // refused by the clients it exists for, and paging already gets everything.
+    parse: byteSizeFrom(64 * 1024, MAX_CLIENT_RECEIVE_BYTES, 'gRPC clients refuse a larger answer by default'),
+    describe: 'byte budget of one List/Search answer, 64KiB to 4MiB (gRPC clients\' default receive limit): a page_size 0 answer past it is cut (PARTIAL_SUCCESS and next_page_token)',
   },
 } satisfies SettingsTable;
 

@@ -68,9 +68,9 @@ export function integerFrom(min: number, max: number): (raw: string, source: str
 
 const BYTE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
 
-/** A parser of sizes from `min` to `max` bytes: `3670016`, `3.5MiB`, `512KiB`, `100B`. */
-export function byteSizeFrom(min: number, max: number): (raw: string, source: string) => number {
-  const range = `${min / 1024}KiB to ${max / (1024 * 1024)}MiB`;
+/** A parser of sizes from `min` to `max` bytes: `3670016`, `3.5MiB`, `512KiB`, `100B`; `why` says why the range is what it is. */
+export function byteSizeFrom(min: number, max: number, why?: string): (raw: string, source: string) => number {
+  const range = `${min / 1024}KiB to ${max / (1024 * 1024)}MiB${why ? ` (${why})` : ''}`;
   return (raw, source) => {
     const match = /^(\d{1,10}(?:\.\d{1,3})?) ?(B|KiB|MiB)?$/.exec(raw);
     const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[match[2] ?? 'B']) : NaN;

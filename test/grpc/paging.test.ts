@@ -193,6 +193,17 @@ describe('page_size 0 (clients older than paging): the byte budget', () => {
     expect(paged.map((u) => u.id)).toEqual([...users].sort((a, b) => (a.email < b.email ? -1 : 1)).map((u) => u.id));
   });
 
+  test('at the largest budget allowed (4 MiB), a default client still receives the cut answer', async () => {
+    const users = maximalUsers(1_500);
+    const { client } = await serve(users, { maxResponseBytes: 4 * 1024 * 1024 });
+    const one = encodedSize({ status: undefined, users: [(await client.list({ pageSize: 1 })).users[0]], nextPageToken: '' });
+    // nice-grpc's client keeps grpc-js's default receive limit, 4 MiB: a larger answer would be RESOURCE_EXHAUSTED.
+    const whole = await client.list({});
+    expect(whole.status?.code).toBe(PARTIAL_SUCCESS);
+    expect(encodedSize(whole)).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(encodedSize(whole)).toBeGreaterThan(4 * 1024 * 1024 - 2 * one - 4200);
+  });
+
   test('a budget smaller than one user still moves on, one user per answer', async () => {
     const users = maximalUsers(3);
     const { client } = await serve(users, { maxResponseBytes: 4096 });

@@ -6,6 +6,7 @@
 // environment (VERSION, COMMIT, BUILD_DATE, as the Dockerfile passes them),
 // else from package.json, git and the clock.
 const { execSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
@@ -131,6 +132,13 @@ Promise.all(
     if (notAscii) {
       console.error(`dist/${notAscii.name}.js holds non-ASCII bytes: users-cli reads it as latin1 (src/cli/compile-cache.ts); escape them (\\u...)`);
       process.exit(1);
+    }
+    // users-cli keys its code cache by this line (src/cli/compile-cache.ts): two builds of one size and
+    // file time (npm gives every file the same) must not share compiled code.
+    for (const { name } of bundles.filter(({ name }) => name !== 'users-server' && name !== 'users-cli')) {
+      const file = `dist/${name}.js`;
+      const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+      fs.appendFileSync(file, `//# bundleHash=${hash}\n`);
     }
     copyPglite();
     // The bundles' own package.json: Node's loader looks for the nearest one for

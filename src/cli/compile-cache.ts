@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,9 +18,18 @@ import vm from 'node:vm';
 // loaded more (a call to the server after `--version`) writes it again. That
 // happens a few times in a build's life, not on every run.
 
-/** Cache files start with this, then the run's coverage (uint32 LE), then V8's data. */
-const MAGIC = Buffer.from('ucc1');
-const HEADER_BYTES = MAGIC.length + 4;
+// A cache is keyed by the build's hash of the bundle (scripts/build.js ends
+// each bundle with it), not by its size and time: npm gives every installed
+// file the same time, and a release that only changes the version keeps the
+// size, so that key would feed one build's code to the next. V8 itself checks
+// only the source's length, and release V8 no checksum of its data, where
+// one damaged byte is a crash: so each cache carries a CRC-32 of its data.
+
+/** Cache files start with this, then the run's coverage and the data's CRC-32 (uint32 LE each), then V8's data. */
+const MAGIC = Buffer.from('ucc2');
+const HEADER_BYTES = MAGIC.length + 8;
+/** The line scripts/build.js ends each bundle users-cli loads with. */
+const BUNDLE_HASH = /\/\/# bundleHash=([0-9a-f]{16})\n$/;
 
 interface ModuleInternals {
   _compile(content: string, filename: string): unknown;
@@ -63,11 +72,12 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
   const compiled: Array<{ script: vm.Script; file: string; bundle: string; cachedCoverage: number }> = [];
   let coverage = 0;
   prototype._compile = function compileWithCache(this: ModuleInternals, content: string, filename: string) {
-    if (path.dirname(filename) !== bundleDir) return compile.call(this, content, filename);
-    const { size, mtimeMs } = statSync(filename);
-    coverage += size;
+    const hash = BUNDLE_HASH.exec(content.slice(-40))?.[1];
+    // Not one of ours, or a bundle without its build's hash: no cache could be trusted for it.
+    if (path.dirname(filename) !== bundleDir || hash === undefined) return compile.call(this, content, filename);
+    coverage += content.length;
     const bundle = path.basename(filename, '.js');
-    const file = path.join(cacheDir, `${bundle}@${size}-${Math.trunc(mtimeMs)}-${process.versions.v8}.bin`);
+    const file = path.join(cacheDir, `${bundle}@${hash}-${process.versions.v8}.bin`);
     const cache = readCache(file);
     const script = new vm.Script(modules.wrap(content.replace(/^#!.*/, '')), { filename, cachedData: cache?.data });
     // No cache, or one V8 refused (another Node, damaged): written again whatever the coverage.
@@ -79,13 +89,17 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
     for (const { script, file, bundle, cachedCoverage } of compiled) {
       if (cachedCoverage >= coverage) continue;
       try {
+        // A run that ended meanwhile may have written a fuller one (a `get` beside this `--version`).
+        if ((readCache(file)?.coverage ?? -1) >= coverage) continue;
         mkdirSync(path.dirname(file), { recursive: true });
+        const data = script.createCachedData();
         const header = Buffer.alloc(HEADER_BYTES);
         MAGIC.copy(header);
         header.writeUInt32LE(Math.min(coverage, 0xffffffff), MAGIC.length);
+        header.writeUInt32LE(crc32(data), MAGIC.length + 4);
         // Written aside then renamed, so that a concurrent run never reads half a file.
         const partial = `${file}.${process.pid}`;
-        writeFileSync(partial, Buffer.concat([header, script.createCachedData()]));
+        writeFileSync(partial, Buffer.concat([header, data]));
         renameSync(partial, file);
         // Caches of earlier builds of this bundle are of no more use.
         for (const old of readdirSync(cacheDir)) {
@@ -98,7 +112,7 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
   });
 }
 
-/** The cache file's V8 data and the coverage of the run that wrote it; undefined when there is none or it is not ours. */
+/** The cache file's V8 data and the coverage of the run that wrote it; undefined when there is none, it is not ours, or it is damaged. */
 function readCache(file: string): { data: Buffer; coverage: number } | undefined {
   let contents: Buffer;
   try {
@@ -107,7 +121,15 @@ function readCache(file: string): { data: Buffer; coverage: number } | undefined
     return undefined; // No cache yet: this run writes one.
   }
   if (contents.length <= HEADER_BYTES || !contents.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  return { data: contents.subarray(HEADER_BYTES), coverage: contents.readUInt32LE(MAGIC.length) };
+  const data = contents.subarray(HEADER_BYTES);
+  if (crc32(data) !== contents.readUInt32LE(MAGIC.length + 4)) return undefined;
+  return { data, coverage: contents.readUInt32LE(MAGIC.length) };
+}
+
+/** zlib's CRC-32 (native; Node 20.15+), loaded when a cache is read or written: version and help load no zlib otherwise. */
+function crc32(data: Buffer): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:zlib') as typeof import('node:zlib')).crc32(data);
 }
 
 function requireFor(module: ModuleInternals, modules: ModuleStatics): NodeJS.Require {

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
-import { runCli, startServerProcess, type ServerProcess } from '../support/processes';
+import { CLI_BIN, run, runCli, startServerProcess, type ServerProcess } from '../support/processes';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 // What each users-cli command loads, and the compile cache that keeps
@@ -82,7 +83,7 @@ describe('compile cache', () => {
       if (isCompileCache) {
         expect(files.length).toBeGreaterThan(0);
       } else {
-        expect(files).toEqual([expect.stringMatching(/^users-cli-main@\d+-\d+-.+\.bin$/)]);
+        expect(files).toEqual([expect.stringMatching(/^users-cli-main@[0-9a-f]{16}-.+\.bin$/)]);
       }
       expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
       expect(readdirSync(cacheDir(home.path))).toEqual(files);
@@ -138,6 +139,52 @@ describe('compile cache', () => {
       }
     } finally {
       home.cleanup();
+    }
+  });
+
+  test('a cache with one byte changed in its data is not used (release V8 would crash on it), and is written again', async () => {
+    if (isCompileCache) return; // Node's own compile cache checks its data itself.
+    const home = makeTempDir('users-cli-cache-home-');
+    try {
+      const first = await runCli(['--version'], { env: { HOME: home.path } });
+      const [name] = readdirSync(cacheDir(home.path));
+      const file = path.join(cacheDir(home.path), name);
+      const damaged = readFileSync(file);
+      damaged[damaged.length - 5000] ^= 0xff;
+      writeFileSync(file, damaged);
+      expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
+      expect(readFileSync(file).equals(damaged)).toBe(false);
+      expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test("another build of a bundle, of the same size and file time, never runs the first build's cache", async () => {
+    if (isCompileCache) return;
+    const home = makeTempDir('users-cli-cache-home-');
+    const copy = makeTempDir('users-cli-build-copy-');
+    try {
+      for (const name of readdirSync(path.dirname(CLI_BIN))) {
+        if (name.endsWith('.js') || name === 'package.json') copyFileSync(path.join(path.dirname(CLI_BIN), name), path.join(copy.path, name));
+      }
+      const cli = (args: string[]) => run(process.execPath, [path.join(copy.path, 'users-cli.js'), ...args], { env: { HOME: home.path } });
+      const version = (await cli(['--version'])).stdout;
+      expect(version).toMatch(/^users-cli \d+\.\d+\.\d+ /);
+      // The next build: only the version differs (same length), and npm gives both the same file time.
+      const main = path.join(copy.path, 'users-cli-main.js');
+      const { atime, mtime } = statSync(main);
+      const current = /users-cli (\d+\.\d+\.\d+)/.exec(version)![1];
+      const next = current.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+      const code = readFileSync(main, 'latin1').replace(/\/\/# bundleHash=[0-9a-f]{16}\n$/, '');
+      const rebuilt = code.split(`"${current}"`).join(`"${next}"`);
+      expect(rebuilt).not.toBe(code);
+      writeFileSync(main, `${rebuilt}//# bundleHash=${createHash('sha256').update(rebuilt, 'latin1').digest('hex').slice(0, 16)}\n`, 'latin1');
+      utimesSync(main, atime, mtime);
+      expect((await cli(['--version'])).stdout).toBe(version.replace(current, next));
+    } finally {
+      home.cleanup();
+      copy.cleanup();
     }
   });
 

@@ -168,6 +168,23 @@ describe('a name query longer than its limit could be is judged on its bytes, wi
     expect(reversed.body).toEqual(Buffer.from(grpcFrame(Buffer.from(SearchResp.encode(tooLong).finish()))));
   });
 
+  test('a short invalid query, then a valid one: the refusal still names the field (the decoded message holds "maël")', async () => {
+    const before = await rejected('invalid_utf8');
+    const first = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q' })).finish());
+    first[first.indexOf('Q')] = 0xff;
+    const last = SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'maël' })).finish();
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(Buffer.concat([first, last])));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'query is not valid UTF-8', body: Buffer.alloc(0) });
+    expect(await rejected('invalid_utf8')).toBe(before + 1);
+  });
+
+  test('an invalid page_token is named as the .proto names it', async () => {
+    const bytes = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'mael', pageToken: 'T' })).finish());
+    bytes[bytes.lastIndexOf('T')] = 0xfe;
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/SearchName', grpcFrame(bytes));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'page_token is not valid UTF-8', body: Buffer.alloc(0) });
+  });
+
   test('a MiB of query with invalid UTF-8 in it: INVALID_ARGUMENT "query is not valid UTF-8", counted', async () => {
     const before = await rejected('invalid_utf8');
     const bytes = Buffer.from(SearchNameReq.encode(SearchNameReq.fromPartial({ query: 'Q'.repeat(MiB) })).finish());

@@ -50,3 +50,49 @@ describe('a known field sent with a wire type its type cannot have is refused, a
     expect((await env.client.getByEmail({ email: 'eve@x.io' })).user?.name).toEqual({ first: 'Eve', last: '' });
   });
 });
+
+describe('every refusal names its field as the .proto does (page_size, not pageSize), in every request', () => {
+  const FF = [0xff];
+  const user = (field: number[]) => lengthDelimited(1, field);
+  const name = (field: number[]) => user(lengthDelimited(3, field));
+  const ageRange = (field: number[]) => lengthDelimited(1, field);
+
+  test.each<[string, string, number[]]>([
+    ['/user.UserService/Create', 'user.id', user(lengthDelimited(1, FF))],
+    ['/user.UserService/Create', 'user.name.first', name(lengthDelimited(1, FF))],
+    ['/user.UserService/Create', 'user.name.last', name(lengthDelimited(2, FF))],
+    ['/user.UserService/Create', 'user.email', user(lengthDelimited(4, FF))],
+    ['/user.UserService/Create', 'user.phone', user(lengthDelimited(5, FF))],
+    ['/user.UserService/Create', 'user.address', user(lengthDelimited(6, FF))],
+    ['/user.UserService/GetByEmail', 'email', lengthDelimited(1, FF)],
+    ['/user.UserService/List', 'page_token', lengthDelimited(2, FF)],
+    ['/user.UserService/SearchAge', 'page_token', [...ageRange(varint(1, 1)), ...lengthDelimited(3, FF)]],
+    ['/user.UserService/SearchName', 'page_token', [...lengthDelimited(1, [0x61]), ...lengthDelimited(3, FF)]],
+    ['/user.UserService/SearchName', 'query', lengthDelimited(1, FF)],
+    ['/grpc.health.v1.Health/Check', 'service', lengthDelimited(1, FF)],
+  ])('%s with invalid UTF-8 in %s: INVALID_ARGUMENT "%s is not valid UTF-8"', async (method, field, bytes) => {
+    const answer = await rawGrpcCall(env.server.port, method, grpcFrame(Buffer.from(bytes)));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: `${field} is not valid UTF-8`, body: Buffer.alloc(0) });
+  });
+
+  test.each<[string, string, number[]]>([
+    ['/user.UserService/Create', 'user.id', user(varint(1, 1))],
+    ['/user.UserService/Create', 'user.phone', user(varint(5, 1))],
+    ['/user.UserService/Create', 'user.address', user(varint(6, 1))],
+    ['/user.UserService/Create', 'user.name.last', name(varint(2, 1))],
+    ['/user.UserService/List', 'page_size', lengthDelimited(1, [0x31])],
+    ['/user.UserService/List', 'page_token', varint(2, 1)],
+    ['/user.UserService/SearchAge', 'ageRange', varint(1, 1)],
+    ['/user.UserService/SearchAge', 'ageRange.from', ageRange(lengthDelimited(1, [0x31]))],
+    ['/user.UserService/SearchAge', 'ageRange.to_included', ageRange(lengthDelimited(2, [0x31]))],
+    ['/user.UserService/SearchAge', 'page_size', lengthDelimited(2, [0x31])],
+    ['/user.UserService/SearchAge', 'page_token', varint(3, 1)],
+    ['/user.UserService/SearchName', 'query', varint(1, 1)],
+    ['/user.UserService/SearchName', 'page_size', lengthDelimited(2, [0x31])],
+    ['/user.UserService/SearchName', 'page_token', varint(3, 1)],
+    ['/grpc.health.v1.Health/Check', 'service', varint(1, 1)],
+  ])('%s with %s of the wrong wire type: INVALID_ARGUMENT "%s was sent with the wrong wire type"', async (method, field, bytes) => {
+    const answer = await rawGrpcCall(env.server.port, method, grpcFrame(Buffer.from(bytes)));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: `${field} was sent with the wrong wire type`, body: Buffer.alloc(0) });
+  });
+});

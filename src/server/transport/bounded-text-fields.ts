@@ -15,7 +15,7 @@ const BOUNDED_FIELDS: Record<string, Record<string, number>> = {
 };
 
 export interface BoundedField {
-  /** The field's name in the decoded request (`query`). */
+  /** The field's name, as in the .proto (`query`; the decoded request's name too, for these fields). */
   name: string;
   /** Most code points it may hold once trimmed. */
   max: number;
@@ -35,7 +35,7 @@ const OVER_LIMIT = Symbol('string fields over their limit');
 export function boundedFieldsAt(descriptor: DescMessage | undefined, bytes: Uint8Array): Map<number, BoundedField> | undefined {
   const bounds = descriptor && BOUNDED_FIELDS[descriptor.typeName];
   if (!bounds) return undefined;
-  const byNumber = new Map(descriptor.fields.filter((f) => f.localName in bounds).map((f) => [f.number, { name: f.localName, max: bounds[f.localName] }]));
+  const byNumber = new Map(descriptor.fields.filter((f) => f.name in bounds).map((f) => [f.number, { name: f.name, max: bounds[f.name] }]));
   const at = new Map<number, BoundedField>();
   const lastOf = new Map<number, BoundedField>();
   const reader = new BinaryReader(bytes);

@@ -5,7 +5,7 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import { isUtf8 } from 'node:buffer';
 import { TextOverLimit, trimmedUtf8Span } from '../../domain/code-points';
 import { boundedFieldsAt, markOverLimit, type BoundedField } from './bounded-text-fields';
-import { requestDescriptor, wrongWireTypeField } from './wire-types';
+import { requestDescriptor, requestLayout } from './wire-types';
 
 /** Where a decoded request keeps the name of its first string field that was not valid UTF-8. */
 const INVALID_UTF8 = Symbol('invalid UTF-8 field');
@@ -38,33 +38,31 @@ export function withUtf8Check<Definition extends TsProtoServiceDefinition>(defin
 type Decode = (input: BinaryReader | Uint8Array) => unknown;
 
 function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessage | undefined): unknown {
-  // Invalid strings in the order met: by value (found in the message later), or by the bounded field's name.
-  const invalid: (string | { field: string })[] = [];
+  // Before decoding: the string decoder names a field by where its bytes start. Throws on bytes that are not protobuf.
+  const layout = descriptor && requestLayout(descriptor, bytes);
+  // The fields that were not valid UTF-8, named as in the .proto, in the order met.
+  const invalid: string[] = [];
   const bounded = boundedFieldsAt(descriptor, bytes);
   const overLimit = new Map<string, TextOverLimit>();
   const message = decode(
     new BinaryReader(bytes, (text) => {
-      const field = bounded?.get(text.byteOffset - bytes.byteOffset);
+      const offset = text.byteOffset - bytes.byteOffset;
+      const field = bounded?.get(offset);
       // Up to 4 bytes a code point: a field this short is decoded as any other.
       if (field && text.length > 4 * field.max) return decodeBounded(text, field, invalid, overLimit);
       try {
         return strict.decode(text);
       } catch {
-        const replaced = lenient.decode(text);
-        invalid.push(replaced);
-        return replaced;
+        // Every string field of a request is in its layout (maps, which no request has, would not be).
+        invalid.push(layout?.stringFields.get(offset) ?? 'a string field');
+        return lenient.decode(text);
       }
     }),
   );
   if (typeof message !== 'object' || message === null) return message;
   markOverLimit(message, overLimit);
-  if (invalid.length > 0) {
-    const first = invalid[0];
-    (message as Record<symbol, string>)[INVALID_UTF8] = typeof first === 'string' ? (fieldHolding(message, first) ?? 'a string field') : first.field;
-  }
-  // The decoder read it already (it throws on truncated bytes), so this walk is over well-formed bytes.
-  const wrongWireType = descriptor && wrongWireTypeField(descriptor, bytes);
-  if (wrongWireType) (message as Record<symbol, string>)[WRONG_WIRE_TYPE] = wrongWireType;
+  if (invalid.length > 0) (message as Record<symbol, string>)[INVALID_UTF8] = invalid[0];
+  if (layout?.wrongWireType) (message as Record<symbol, string>)[WRONG_WIRE_TYPE] = layout.wrongWireType;
   return message;
 }
 
@@ -74,9 +72,9 @@ function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessag
  * the domain trims to itself). Over the limit, or not UTF-8, it stays empty
  * and marked: no multi-MiB string is made.
  */
-function decodeBounded(text: Uint8Array, field: BoundedField, invalid: (string | { field: string })[], overLimit: Map<string, TextOverLimit>): string {
+function decodeBounded(text: Uint8Array, field: BoundedField, invalid: string[], overLimit: Map<string, TextOverLimit>): string {
   if (!isUtf8(text)) {
-    invalid.push({ field: field.name });
+    invalid.push(field.name);
     return '';
   }
   // An earlier occurrence is overwritten by the last: checked for UTF-8 (Go refuses it too), not kept.
@@ -87,18 +85,6 @@ function decodeBounded(text: Uint8Array, field: BoundedField, invalid: (string |
     return '';
   }
   return strict.decode(text.subarray(span.start, span.end));
-}
-
-/** The dotted path (`user.email`) of the string field equal to `value`, searched in a decoded message. */
-function fieldHolding(message: unknown, value: string, path = ''): string | undefined {
-  if (typeof message !== 'object' || message === null) return undefined;
-  for (const [key, field] of Object.entries(message)) {
-    const here = path ? `${path}.${key}` : key;
-    if (field === value) return here;
-    const nested = fieldHolding(field, value, here);
-    if (nested) return nested;
-  }
-  return undefined;
 }
 
 /** The field a request marked by withUtf8Check holds invalid UTF-8 in, if any. */

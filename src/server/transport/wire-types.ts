@@ -15,34 +15,65 @@ export function requestDescriptor(service: string, method: string): DescMessage 
   return registry.getService(service)?.methods.find((m) => m.name === method)?.input;
 }
 
-/**
- * The dotted path (`user.email`) of the first known field sent with a wire
- * type its declared type cannot have (an email sent as a varint), or
- * undefined. ts-proto would skip such a field as unknown and read it as
- * empty; Go's runtime refuses the message. One pass over the bytes, no copies.
- */
-export function wrongWireTypeField(message: DescMessage, bytes: Uint8Array): string | undefined {
-  const reader = new BinaryReader(bytes);
-  return walk(message, reader, bytes.length, '');
+/** What one walk over a request's bytes tells, with fields named as in the .proto (`page_size`, `user.email`). */
+export interface RequestLayout {
+  /** The dotted path of each string field occurrence, by the offset its content starts at in the bytes. */
+  stringFields: Map<number, string>;
+  /**
+   * The first known field sent with a wire type its declared type cannot have
+   * (an email sent as a varint): ts-proto would skip it as unknown and read it
+   * as empty; Go's runtime refuses the message.
+   */
+  wrongWireType?: string;
 }
 
-function walk(message: DescMessage, reader: BinaryReader, end: number, path: string): string | undefined {
+/**
+ * Walks a request's bytes along its descriptor, nested messages included; one
+ * pass, no copies. Throws on bytes that are not protobuf, as the decoder does.
+ * The string decoder knows a field by the offset of its bytes only: this is
+ * how a string that is not UTF-8 gets a name, even when a later occurrence of
+ * its field overwrites it in the decoded message.
+ */
+export function requestLayout(message: DescMessage, bytes: Uint8Array): RequestLayout {
+  const layout: RequestLayout = { stringFields: new Map() };
+  walk(message, new BinaryReader(bytes), bytes.length, '', layout);
+  return layout;
+}
+
+function walk(message: DescMessage, reader: BinaryReader, end: number, path: string, layout: RequestLayout): void {
   while (reader.pos < end) {
     const [number, wireType] = reader.tag();
     const field = message.fields.find((f) => f.number === number);
     if (field) {
-      const here = `${path}${field.localName}`;
-      if (!expectedWireTypes(field).includes(wireType)) return here;
-      if (field.fieldKind === 'message' && wireType === WireType.LengthDelimited) {
+      const here = `${path}${field.name}`;
+      if (!expectedWireTypes(field).includes(wireType)) {
+        layout.wrongWireType ??= here;
+      } else if (wireType === WireType.LengthDelimited) {
         const length = reader.uint32();
-        const nested = walk(field.message, reader, reader.pos + length, `${here}.`);
-        if (nested) return nested;
+        const start = reader.pos;
+        const nested = messageOf(field);
+        if (nested) {
+          walk(nested, reader, start + length, `${here}.`, layout);
+        } else {
+          if (isString(field)) layout.stringFields.set(start, here);
+          reader.pos = start + length;
+        }
+        if (reader.pos !== start + length) throw new Error(`invalid length of ${here}`);
         continue;
       }
     }
     reader.skip(wireType, number);
   }
-  return undefined;
+}
+
+/** The message type of a message field, or of each element of a repeated one. */
+function messageOf(field: DescField): DescMessage | undefined {
+  if (field.fieldKind === 'message') return field.message;
+  return field.fieldKind === 'list' && field.listKind === 'message' ? field.message : undefined;
+}
+
+function isString(field: DescField): boolean {
+  return (field.fieldKind === 'scalar' || (field.fieldKind === 'list' && field.listKind === 'scalar')) && field.scalar === ScalarType.STRING;
 }
 
 /** The wire types a field may arrive with. */

@@ -1,8 +1,15 @@
-import { createServer } from 'nice-grpc';
+import type { Server as NetServer } from 'node:net';
+import { createServer, type ChannelOptions } from 'nice-grpc';
+import type { ServerInterceptor } from '@grpc/grpc-js';
 import { HealthDefinition, HealthServiceImpl, type HealthState } from 'nice-grpc-server-health';
+import { listenCapturingHttp2Servers } from './transport/http2-servers';
+import type { Rejection } from './transport/rejected-requests';
+import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 
 export interface HealthListener {
   port: number;
+  /** grpc-js's HTTP/2 servers for it, to watch as the main port's (http2-refusals.ts, large-requests.ts). */
+  http2Servers: NetServer[];
   close(): void;
 }
 
@@ -10,13 +17,21 @@ export interface HealthListener {
  * A plaintext listener with grpc.health.v1 only, sharing the main server's
  * health state: kubelet's native gRPC probes cannot speak TLS, and this spares
  * an exec probe (a node process per probe) when the main port is TLS-only.
+ * `options` are the main server's (its bounds, its rejection interceptor);
+ * requests are checked for UTF-8 as there.
  */
-export async function startHealthListener(address: string, state: HealthState): Promise<HealthListener> {
-  const server = createServer();
-  server.add(HealthDefinition, HealthServiceImpl(state));
-  const port = await server.listen(address);
+export async function startHealthListener(
+  address: string,
+  state: HealthState,
+  options: ChannelOptions & { interceptors: ServerInterceptor[] },
+  onRejected: (rejection: Rejection) => void,
+): Promise<HealthListener> {
+  const server = createServer(options).use(refuseInvalidUtf8(onRejected));
+  server.add(withUtf8Check(HealthDefinition), HealthServiceImpl(state));
+  const { port, servers } = await listenCapturingHttp2Servers(() => server.listen(address));
   return {
     port,
+    http2Servers: servers,
     // Last to stop, after the main server: probes see NOT_SERVING until the end. Cuts Watch streams.
     close: () => server.forceShutdown(),
   };

@@ -98,7 +98,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const server = (metrics ? traced.use(metrics.middleware) : traced)
     .use(inFlight.middleware)
     .use(callLoggingMiddleware(logger, tracing?.logFields))
-    .use(refuseInvalidUtf8((method, reason, details) => onRejected({ reason, method, grpcCode: 'INVALID_ARGUMENT', details })))
+    .use(refuseInvalidUtf8(onRejected))
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
   server.add(withUtf8Check(UserServiceDefinition), userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
@@ -109,10 +109,14 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
 
   const credentials = serverCredentials(config.tls);
   const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
-  watchHttp2Refusals(http2Servers, onRejected);
-  boundLargeRequests(http2Servers, fullGarbageCollector());
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
-  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state) : undefined;
+  // The probe port is a gRPC server too, as open to anyone who reaches it: the same bounds, counts and logs.
+  const healthListener = config.healthAddress
+    ? await startHealthListener(config.healthAddress, health.state, { ...serverChannelOptions(config), interceptors: [rejectionInterceptor(onRejected)] }, onRejected)
+    : undefined;
+  const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
+  watchHttp2Refusals(allHttp2Servers, onRejected);
+  boundLargeRequests(allHttp2Servers, fullGarbageCollector());
   const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
   health.serving();
 

@@ -119,7 +119,7 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
     const fresh = await startInProcessServer({ metricsAddress: '127.0.0.1:0' });
     try {
       const samples = await scrape(fresh.server.metricsPort!);
-      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding', 'unimplemented', 'unsupported_content_type', 'http2_protocol_error']) {
+      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding', 'unimplemented', 'unsupported_content_type', 'http2_protocol_error', 'tls_handshake_failed']) {
         expect([reason, sampleValue(samples, 'grpc_server_rejected_total', { reason })]).toEqual([reason, 0]);
       }
     } finally {

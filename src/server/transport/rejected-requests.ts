@@ -13,6 +13,8 @@ export const REJECTION_REASONS = [
   'unsupported_content_type',
   // A connection Node's HTTP/2 layer refused: not HTTP/2 at all (an HTTP/1.1 request, a TLS-less probe), a protocol error.
   'http2_protocol_error',
+  // A TLS handshake that failed (not TLS, no h2 in ALPN, a client certificate refused...), not a client that hung up.
+  'tls_handshake_failed',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -23,6 +25,8 @@ export interface Rejection {
   /** What the client was told: a gRPC status, or only an HTTP status (415). */
   grpcCode?: string;
   httpStatus?: number;
+  /** The error's code, for a connection refused by TLS (`ERR_SSL_HTTP_REQUEST`). */
+  errorCode?: string;
   details: string;
 }
 
@@ -85,6 +89,7 @@ export function rateLimitedRejectionLog(logger: Logger, options: { burst?: numbe
       ...(rejection.method !== '' && { method: escape(rejection.method, 100) }),
       ...(rejection.grpcCode !== undefined && { grpc_code: rejection.grpcCode }),
       ...(rejection.httpStatus !== undefined && { http_status: rejection.httpStatus }),
+      ...(rejection.errorCode !== undefined && { error_code: rejection.errorCode }),
       details: rejection.details,
       ...(suppressed > 0 && { suppressed_before: suppressed }),
     });

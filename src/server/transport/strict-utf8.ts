@@ -5,6 +5,7 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import { isUtf8 } from 'node:buffer';
 import { TextOverLimit, trimmedUtf8Span } from '../../domain/code-points';
 import { boundedFieldsAt, markOverLimit, type BoundedField } from './bounded-text-fields';
+import type { Rejection } from './rejected-requests';
 import { requestDescriptor, requestLayout } from './wire-types';
 
 /** Where a decoded request keeps the name of its first string field that was not valid UTF-8. */
@@ -93,11 +94,11 @@ export function invalidUtf8Field(request: unknown): string | undefined {
 }
 
 /** Refuses, before any handler runs, a request marked by withUtf8Check, as Go's protobuf runtime does. */
-export function refuseInvalidUtf8(onRefused: (path: string, reason: 'invalid_utf8' | 'malformed', details: string) => void): ServerMiddleware {
+export function refuseInvalidUtf8(onRejected: (rejection: Rejection) => void): ServerMiddleware {
   return async function* invalidUtf8(call, context) {
     const refusal = call.requestStream ? undefined : refusalOf(call.request as Record<symbol, string | undefined>);
     if (refusal) {
-      onRefused(call.method.path, refusal.reason, refusal.details);
+      onRejected({ ...refusal, method: call.method.path, grpcCode: 'INVALID_ARGUMENT' });
       throw new ServerError(Status.INVALID_ARGUMENT, refusal.details);
     }
     return yield* call.next(call.request, context);

@@ -201,6 +201,10 @@ function checkAddress(value: string, source: string): string {
   // A client cannot dial port 0, which a server may listen on.
   const problem = portRangeProblem(split.port, 1);
   if (problem) throw new ConfigError(`invalid ${source} ${quote(value)}: ${problem}`);
+  // grpc-js hands the address to Node's http2.connect as a URL, and URLs cannot carry a zone: the call would fail as 'Invalid URL'.
+  if (split.zone !== undefined) {
+    throw new ConfigError(`invalid ${source} ${quote(value)}: users-cli cannot connect to an IPv6 address with a zone (%${split.zone}), gRPC for Node does not support it; use the server's global address or a host name`);
+  }
   return address;
 }
 

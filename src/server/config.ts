@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { ConfigError } from '../shared/config-error';
-import { parseHostPort } from '../shared/host-port';
+import { networkInterfaces } from 'node:os';
+import { parseHostPort, splitHostPort } from '../shared/host-port';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
 import { byteSizeFrom, duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
@@ -32,8 +33,8 @@ export const SERVER_SETTINGS = {
     env: 'ADDRESS',
     envFallback: { name: 'PORT', describe: 'for the port alone', parse: portOnAllInterfaces },
     default: '0.0.0.0:8000',
-    parse: hostPort,
-    describe: 'host:port the gRPC server listens on',
+    parse: listenAddress,
+    describe: 'host:port the gRPC server listens on; IPv6 as [::1]:8000, a link-local one with its zone as [fe80::1%eth0]:8000',
   },
   logFormat: {
     flag: 'logfmt',
@@ -86,7 +87,7 @@ export const SERVER_SETTINGS = {
   healthAddress: {
     flag: 'health-address',
     env: 'HEALTH_ADDRESS',
-    parse: (raw: string, source: string) => (raw === '' ? undefined : hostPort(raw, source)),
+    parse: (raw: string, source: string) => (raw === '' ? undefined : listenAddress(raw, source)),
     describe: 'host:port of a plaintext listener serving grpc.health.v1 only (for kubelet probes when the main port is TLS); empty: none',
   },
   metricsAddress: {
@@ -94,7 +95,7 @@ export const SERVER_SETTINGS = {
     env: 'METRICS_ADDRESS',
     // Empty means something here: no metrics listener, from the flag or the variable.
     emptyEnvIsValue: true,
-    parse: (raw: string, source: string) => (raw === '' ? undefined : hostPort(raw, source)),
+    parse: (raw: string, source: string) => (raw === '' ? undefined : listenAddress(raw, source)),
     describe: `host:port of the Prometheus /metrics listener, by default the host of --address on port ${METRICS_PORT}; empty disables it`,
   },
   maxUsers: {
@@ -239,4 +240,19 @@ function portOnAllInterfaces(raw: string, source: string): string {
     throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a port number from 0 to 65535`);
   }
   return `0.0.0.0:${raw}`;
+}
+
+/**
+ * host:port to listen on. A zone names an interface (`[fe80::1%eth0]`): one
+ * this host lacks is said here, rather than as listen's `EINVAL: invalid argument`.
+ * A numeric zone is an interface index, left to the system.
+ */
+function listenAddress(raw: string, source: string): string {
+  const address = hostPort(raw, source);
+  const zone = splitHostPort(address)?.zone;
+  if (zone !== undefined && !/^\d+$/.test(zone)) {
+    const interfaces = Object.keys(networkInterfaces());
+    if (!interfaces.includes(zone)) throw new ConfigError(`invalid ${source} ${quote(raw)}: this host has no network interface ${quote(zone)} (it has ${interfaces.join(', ')})`);
+  }
+  return address;
 }

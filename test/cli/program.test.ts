@@ -270,6 +270,10 @@ describe('without a server', () => {
     [['list', '--address=nope'], 'users-cli: invalid --address "nope": expected host:port, e.g. localhost:8000'],
     [['list', '--address=127.0.0.1:99999'], 'users-cli: invalid --address "127.0.0.1:99999": port 99999 is out of range (1 to 65535)'],
     [['list', '--address=127.0.0.1:0'], 'users-cli: invalid --address "127.0.0.1:0": port 0 is out of range (1 to 65535)'],
+    [
+      ['list', '--address=[fe80::1%lo]:8000'],
+      'users-cli: invalid --address "[fe80::1%lo]:8000": users-cli cannot connect to an IPv6 address with a zone (%lo), gRPC for Node does not support it; use the server\'s global address or a host name',
+    ],
     [['list', '-o', 'xml'], 'users-cli: invalid --output "xml": allowed values are text, json, jsonl, yaml, table'],
     [['list', '--color=sometimes'], 'users-cli: invalid --color "sometimes": allowed values are auto, always, never'],
     [['list', '--cleartext', '--tls'], 'users-cli: --cleartext cannot be combined with --tls'],

@@ -262,6 +262,10 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: 'soon' }), 'invalid USERS_CLI_TIMEOUT "soon": expected a positive duration such as 10s, 500ms or 2m');
     await expectConfigError(resolve({}, { USERS_CLI_OUTPUT: 'xml' }), 'invalid USERS_CLI_OUTPUT "xml": allowed values are text, json, jsonl, yaml, table');
     await expectConfigError(resolve({}, { ADDRESS: 'host:99999' }), 'invalid ADDRESS "host:99999": port 99999 is out of range (1 to 65535)');
+    await expectConfigError(
+      resolve({}, { ADDRESS: '[fe80::1%eth0]:8000' }),
+      'invalid ADDRESS "[fe80::1%eth0]:8000": users-cli cannot connect to an IPv6 address with a zone (%eth0), gRPC for Node does not support it; use the server\'s global address or a host name',
+    );
   });
 
   test('a private key given as the CA says so, instead of failing the handshake later', async () => {

@@ -1,5 +1,6 @@
 import { useOccupiedPort } from '../support/occupied-port';
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { requireServerBundle } from '../support/prerequisites';
 import { ROOT, run, SERVER_BIN } from '../support/processes';
@@ -106,6 +107,7 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
     [['--logfmt=xml'], {}, 'invalid --logfmt "xml": allowed values are text, json'],
     [['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
     [['--address=127.0.0.1:99999'], {}, 'invalid --address "127.0.0.1:99999": port 99999 is out of range (0 to 65535)'],
+    [['--address=[fe80::1%nosuch0]:8000'], {}, `invalid --address "[fe80::1%nosuch0]:8000": this host has no network interface "nosuch0" (it has ${Object.keys(networkInterfaces()).join(', ')})`],
     [['--bogus'], {}, 'Unknown argument: bogus (see --help)'],
     [['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
     [['--log-level=loud'], {}, 'invalid --log-level "loud": allowed values are error, warn, info, debug'],

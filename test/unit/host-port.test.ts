@@ -9,11 +9,13 @@ test.each<[string, { host: string; port: number }]>([
   ['[::]:9402', { host: '[::]', port: 9402 }],
   ['[::ffff:127.0.0.1]:80', { host: '[::ffff:127.0.0.1]', port: 80 }],
   [' localhost:80 ', { host: 'localhost', port: 80 }],
+  ['[fe80::1%eth0]:8000', { host: '[fe80::1%eth0]', port: 8000 }],
+  ['[fe80::1%2]:8000', { host: '[fe80::1%2]', port: 8000 }],
 ])('%j', (address, expected) => {
   expect(parseHostPort(address)).toEqual(expected);
 });
 
-test.each(['', 'localhost', '8000', ':8000', 'localhost:', 'localhost:http', 'localhost:65536', 'localhost:123456', '::1:8000', '[::1]', '[::1:8000', 'a b:80', 'host:80:90', '[zz]:80'])(
+test.each(['', 'localhost', '8000', ':8000', 'localhost:', 'localhost:http', 'localhost:65536', 'localhost:123456', '::1:8000', '[::1]', '[::1:8000', 'a b:80', 'host:80:90', '[zz]:80', '[fe80::1%]:80', '[fe80::1%a b]:80', '[fe80::1%eth0:80', 'fe80::1%eth0:80'])(
   '%j is not host:port',
   (address) => {
     expect(parseHostPort(address)).toBeUndefined();
@@ -31,9 +33,10 @@ test.each<[string, number, string | undefined]>([
   expect(portRangeProblem(digits, min)).toBe(problem);
 });
 
-test.each<[string, { host: string; port: string } | undefined]>([
+test.each<[string, { host: string; port: string; zone?: string } | undefined]>([
   ['127.0.0.1:99999', { host: '127.0.0.1', port: '99999' }],
   ['[::1]:8000', { host: '[::1]', port: '8000' }],
+  ['[fe80::1%lo]:8000', { host: '[fe80::1%lo]', port: '8000', zone: 'lo' }],
   ['localhost', undefined],
 ])('splitHostPort(%j)', (address, expected) => {
   expect(splitHostPort(address)).toEqual(expected);

@@ -13,7 +13,7 @@ test("README.md's generated sections are up to date (else run 'make readme' and 
 test('the users-server table has one row per setting, with its flag, variable and default', () => {
   const table = settingsMarkdown(SERVER_SETTINGS).split('\n');
   expect(table.length).toBe(2 + Object.keys(SERVER_SETTINGS).length + 1);
-  expect(table).toContain('| `--address` | `ADDRESS`, or `PORT` for the port alone | `0.0.0.0:8000` | host:port the gRPC server listens on |');
+  expect(table).toContain('| `--address` | `ADDRESS`, or `PORT` for the port alone | `0.0.0.0:8000` | host:port the gRPC server listens on; IPv6 as [::1]:8000, a link-local one with its zone as [fe80::1%eth0]:8000 |');
   expect(table).toContain('| `-v` |  |  | verbose: same as --log-level=debug |');
   expect(table).toContain('| `--metrics-address` | `METRICS_ADDRESS` |  | host:port of the Prometheus /metrics listener, by default the host of --address on port 9402; empty disables it |');
   expect(table).toContain('| `--max-users` | `MAX_USERS` | `10000` | most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it) |');

@@ -1,9 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config';
 import { ConfigError } from '../../src/shared/config-error';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+/** An interface this host has (lo, on Linux), for zone-scoped addresses. */
+const AN_INTERFACE = Object.keys(networkInterfaces())[0];
 
 let dir: TempDir;
 let cert: string;
@@ -73,6 +77,10 @@ describe('flags', () => {
     // The metrics listener follows --address's host, on port 9402, unless given.
     [['--address=127.0.0.1:9000'], { address: '127.0.0.1:9000', metricsAddress: '127.0.0.1:9402' }],
     [['--address', '[::1]:9000'], { address: '[::1]:9000', metricsAddress: '[::1]:9402' }],
+    // A zone-scoped IPv6 literal (a link-local address on one interface): grpc-js and Node's http listen on it.
+    [[`--address=[fe80::1%${AN_INTERFACE}]:8000`], { address: `[fe80::1%${AN_INTERFACE}]:8000`, metricsAddress: `[fe80::1%${AN_INTERFACE}]:9402` }],
+    // A numeric zone is an interface's index, left to the system.
+    [['--address=[fe80::1%2]:8000', '--health-address=[fe80::2%3]:8081'], { address: '[fe80::1%2]:8000', metricsAddress: '[fe80::1%2]:9402', healthAddress: '[fe80::2%3]:8081' }],
     [['--address=localhost:0'], { address: 'localhost:0', metricsAddress: 'localhost:9402' }],
     [['--address=127.0.0.1:9000', '--metrics-address=0.0.0.0:9100'], { address: '127.0.0.1:9000', metricsAddress: '0.0.0.0:9100' }],
     [['--address=127.0.0.1:9000', '--metrics-address='], { address: '127.0.0.1:9000', metricsAddress: undefined }],
@@ -270,6 +278,13 @@ describe('environment fallbacks', () => {
 describe('bad values: one ConfigError line naming the flag or variable and what is allowed', () => {
   test.each<[string, string[], NodeJS.ProcessEnv, string]>([
     ['--address without port', ['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
+    [
+      '--address with a zone this host lacks',
+      ['--address=[fe80::1%nosuch0]:8000'],
+      {},
+      `invalid --address "[fe80::1%nosuch0]:8000": this host has no network interface "nosuch0" (it has ${Object.keys(networkInterfaces()).join(', ')})`,
+    ],
+    ['HEALTH_ADDRESS with a zone this host lacks', [], { HEALTH_ADDRESS: '[fe80::1%nosuch0]:8081' }, `invalid HEALTH_ADDRESS "[fe80::1%nosuch0]:8081": this host has no network interface "nosuch0" (it has ${Object.keys(networkInterfaces()).join(', ')})`],
     ['--address empty', ['--address='], {}, 'invalid --address "": expected host:port, e.g. 0.0.0.0:8000'],
     ['--address with spaces around', ['--address= 127.0.0.1:8000 '], {}, 'invalid --address " 127.0.0.1:8000 ": white space or control characters are not allowed'],
     ['ADDRESS ending in a newline', [], { ADDRESS: '127.0.0.1:8000\n' }, 'invalid ADDRESS "127.0.0.1:8000\\n": white space or control characters are not allowed'],

@@ -118,7 +118,7 @@ run: build ## build and start the server with the sample users on port 8000
 	dist/users-server.js --address=$(ADDRESS)
 
 .PHONY: bench
-bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## load-test a local server with ghz (see bench/README.md)
+bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## page cost, start-up, memory, and throughput of a local server with ghz (bench/run.sh; README: Performance)
 	bash bench/run.sh
 
 .PHONY: bench-memory

@@ -44,6 +44,10 @@ done
 [ -n "$port" ] || { echo "server did not start"; cat "$log"; exit 1; }
 addr=127.0.0.1:$port
 
+# Throughput on a shared machine is read as a ratio: each run beside the same
+# server's health Check (no storage, no domain: gRPC and our middleware only),
+# measured in this run, before the others.
+reference_rps=""
 load() {
   local name=$1 call=$2 data=$3 requests=${4:-$REQUESTS}
   timeout 120 "$TOOLS_BIN/ghz" --insecure --call "$call" -d "$data" -n "$requests" -c "$CONCURRENCY" \
@@ -53,11 +57,16 @@ load() {
     const ms = (ns) => (ns / 1e6).toFixed(2);
     const p = (q) => r.latencyDistribution.find((d) => d.percentage === q).latency;
     const codes = Object.entries(r.statusCodeDistribution).map(([k, v]) => k + "=" + v).join(" ");
-    console.log(`${process.argv[2].padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(p(50))} ms  p99 ${ms(p(99))} ms  ${codes}`);
-  ' "$PWD/bench/results/$name.json" "$name"
+    const ratio = process.argv[3] ? `${(r.rps / Number(process.argv[3])).toFixed(2)}x Check` : "reference";
+    console.log(`${process.argv[2].padEnd(15)} ${r.rps.toFixed(0).padStart(6)} req/s  ${ratio.padStart(11)}  p50 ${ms(p(50))} ms  p99 ${ms(p(99))} ms  ${codes}`);
+  ' "$PWD/bench/results/$name.json" "$name" "$reference_rps"
 }
 
 echo "== throughput: $REQUESTS calls, $CONCURRENCY concurrent, 32 sample users (ghz), storage: ${BENCH_DATABASE_URL:-memory}"
+# A first, unprinted run warms the server up (JIT, HTTP/2 connections), so the reference is not a cold start.
+load HealthCheck grpc.health.v1.Health/Check '{"service":"user.UserService"}' >/dev/null
+load HealthCheck grpc.health.v1.Health/Check '{"service":"user.UserService"}'
+reference_rps=$(node -e 'console.log(require(process.argv[1]).rps)' "$PWD/bench/results/HealthCheck.json")
 load GetByEmail user.UserService/GetByEmail '{"email":"mael.valadier@example.com"}'
 load SearchName user.UserService/SearchName '{"query":"an"}'
 load SearchAge user.UserService/SearchAge '{"ageRange":{"from":20,"toIncluded":40}}'
@@ -66,4 +75,6 @@ load Create user.UserService/Create '{"user":{"email":"load-{{.RequestNumber}}@e
 echo "== with $CREATES more users ($((CREATES + 32)) in all); a List answer is then ~80 kB, so a tenth of the calls"
 load List-large user.UserService/List '{}' $((REQUESTS / 10))
 load SearchAge-large user.UserService/SearchAge '{"ageRange":{"from":20,"toIncluded":40}}' $((REQUESTS / 10))
+# The reference again: how far the machine's load moved during the runs.
+load HealthCheck-end grpc.health.v1.Health/Check '{"service":"user.UserService"}'
 echo "== server memory after load: $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$server/status) RSS"

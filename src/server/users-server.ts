@@ -111,9 +111,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   // The probe port is a gRPC server too, as open to anyone who reaches it: the same bounds, counts and logs.
-  const healthListener = config.healthAddress
-    ? await startHealthListener(config.healthAddress, health.state, { ...serverChannelOptions(config), interceptors: [rejectionInterceptor(onRejected)] }, onRejected)
-    : undefined;
+  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state, options, onRejected) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundLargeRequests(allHttp2Servers, fullGarbageCollector());

@@ -1,7 +1,7 @@
 import type { DescMessage } from '@bufbuild/protobuf';
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { TextOverLimit } from '../../domain/code-points';
 import { LIMITS } from '../../domain/limits';
+import type { RequestLayout } from './wire-types';
 
 /**
  * Request string fields whose limit is judged on their UTF-8 bytes, by request
@@ -28,35 +28,23 @@ const OVER_LIMIT = Symbol('string fields over their limit');
 
 /**
  * The bounded string fields of a request's top level, by the offset their
- * content starts at in `bytes`: the string decoder is handed those bytes and
- * knows them by their offset. Undefined when the message has none, or when
- * the bytes do not parse (the decoder then says why).
+ * content starts at in its bytes (from the walk that names its string fields,
+ * wire-types.ts): the string decoder is handed those bytes and knows them by
+ * their offset. Undefined when the message has none.
  */
-export function boundedFieldsAt(descriptor: DescMessage | undefined, bytes: Uint8Array): Map<number, BoundedField> | undefined {
+export function boundedFieldsAt(descriptor: DescMessage | undefined, layout: RequestLayout | undefined): Map<number, BoundedField> | undefined {
   const bounds = descriptor && BOUNDED_FIELDS[descriptor.typeName];
-  if (!bounds) return undefined;
-  const byNumber = new Map(descriptor.fields.filter((f) => f.name in bounds).map((f) => [f.number, { name: f.name, max: bounds[f.name] }]));
+  if (!bounds || !layout) return undefined;
   const at = new Map<number, BoundedField>();
-  const lastOf = new Map<number, BoundedField>();
-  const reader = new BinaryReader(bytes);
-  try {
-    while (reader.pos < reader.len) {
-      const [number, wireType] = reader.tag();
-      const field = byNumber.get(number);
-      if (field && wireType === WireType.LengthDelimited) {
-        const length = reader.uint32();
-        const occurrence = { ...field, last: true };
-        const previous = lastOf.get(number);
-        if (previous) previous.last = false;
-        lastOf.set(number, occurrence);
-        at.set(reader.pos, occurrence);
-        reader.pos += length;
-      } else {
-        reader.skip(wireType, number);
-      }
-    }
-  } catch {
-    return undefined;
+  const lastOf = new Map<string, BoundedField>();
+  // The layout lists string fields in the order of their bytes.
+  for (const [offset, path] of layout.stringFields) {
+    if (!Object.hasOwn(bounds, path)) continue;
+    const occurrence = { name: path, max: bounds[path], last: true };
+    const previous = lastOf.get(path);
+    if (previous) previous.last = false;
+    lastOf.set(path, occurrence);
+    at.set(offset, occurrence);
   }
   return at;
 }

@@ -43,7 +43,7 @@ function decodeChecked(decode: Decode, bytes: Uint8Array, descriptor: DescMessag
   const layout = descriptor && requestLayout(descriptor, bytes);
   // The fields that were not valid UTF-8, named as in the .proto, in the order met.
   const invalid: string[] = [];
-  const bounded = boundedFieldsAt(descriptor, bytes);
+  const bounded = boundedFieldsAt(descriptor, layout);
   const overLimit = new Map<string, TextOverLimit>();
   const message = decode(
     new BinaryReader(bytes, (text) => {

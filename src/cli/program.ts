@@ -16,8 +16,7 @@ export interface CliIo extends CliEnvironment {
   argv: string[];
   stdout: TextSink;
   stderr: TextSink;
-  /** All of stdin (create --from-file -). */
-  /** All of stdin as UTF-8; a TooLargeError past `maxBytes`. */
+  /** All of stdin as UTF-8 (create --from-file -); a TooLargeError past `maxBytes`. */
   readStdin?: (maxBytes: number) => Promise<string>;
   /** Opens the connection to the server; tests may substitute their own. */
   connect?: (config: ConnectionConfig) => Connection;

@@ -80,7 +80,7 @@ function userFromFlags(args: RawArgs, argv: readonly string[]): User {
 }
 
 /** Users to create, held in memory at once: about 100,000 sample-sized users. */
-export const MAX_USERS_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_USERS_FILE_BYTES = 64 * 1024 * 1024;
 
 async function readUsers(file: string, { readStdin }: CommandContext): Promise<CreateInput> {
   const source = file === '-' ? 'stdin' : file;

@@ -1,27 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { healthClient, watchHealth } from '../support/health-client';
 import { listeningAddresses } from '../support/listening-ports';
-import { requireServerBundle } from '../support/prerequisites';
 import { run, SERVER_BIN } from '../support/processes';
-import { spawnServer, type SpawnedServer } from '../support/spawned-server';
+import { useSpawnedServers } from '../support/spawned-server';
 
-const servers: SpawnedServer[] = [];
-const channels: Channel[] = [];
-beforeAll(() => requireServerBundle());
-afterEach(() => {
-  for (const channel of channels.splice(0)) channel.close();
-  for (const server of servers.splice(0)) server.kill();
-});
+const startServer = useSpawnedServers();
 
 async function start(args: string[], env: NodeJS.ProcessEnv = {}, options: { launcher?: boolean } = {}) {
-  const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', ...args], env, options);
-  servers.push(server);
-  const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
-  const channel = createChannel(`127.0.0.1:${port}`, undefined, { 'grpc.max_send_message_length': -1 });
-  channels.push(channel);
+  const { server, channel } = await startServer(args, { env, launcher: options.launcher, channelOptions: { 'grpc.max_send_message_length': -1 } });
   return { server, channel, client: createClient(UserServiceDefinition, channel) };
 }
 

@@ -1,28 +1,12 @@
-import { createChannel, type Channel } from 'nice-grpc';
 import { healthClient, watchHealth } from '../support/health-client';
-import { requireServerBundle } from '../support/prerequisites';
 import { openReflectionStream } from '../support/reflection-stream';
-import { spawnServer, type SpawnedServer } from '../support/spawned-server';
+import { useSpawnedServers, type SpawnedServer } from '../support/spawned-server';
 
 // Long enough that a shutdown held up by an open stream could never pass for a prompt exit.
 const LONG_GRACE = '120s';
 
-const servers: SpawnedServer[] = [];
-const channels: Channel[] = [];
-beforeAll(() => requireServerBundle());
-afterEach(() => {
-  for (const channel of channels.splice(0)) channel.close();
-  for (const server of servers.splice(0)) server.kill();
-});
-
-async function startServer(): Promise<{ server: SpawnedServer; channel: Channel }> {
-  const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', '--samples=false', `--grace-period=${LONG_GRACE}`]);
-  servers.push(server);
-  const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
-  const channel = createChannel(`127.0.0.1:${port}`);
-  channels.push(channel);
-  return { server, channel };
-}
+const startSpawned = useSpawnedServers();
+const startServer = () => startSpawned(['--samples=false', `--grace-period=${LONG_GRACE}`]);
 
 const messages = (server: SpawnedServer) =>
   server

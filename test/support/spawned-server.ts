@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createChannel, type Channel, type ChannelOptions } from 'nice-grpc';
+import { requireServerBundle } from './prerequisites';
 import { baseEnv, SERVER_BIN } from './processes';
 
 export interface SpawnedServer {
@@ -56,5 +58,32 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, { launc
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
+  };
+}
+
+/**
+ * For a file of tests that start servers and talk to them: the returned
+ * function spawns one on 127.0.0.1:0 (JSON logs, no metrics listener, `args`
+ * added), waits for its start-up line and opens a channel to it; after each
+ * test, channels are closed and servers that still run are killed.
+ */
+export function useSpawnedServers(): (
+  args: string[],
+  options?: { env?: NodeJS.ProcessEnv; launcher?: boolean; channelOptions?: ChannelOptions },
+) => Promise<{ server: SpawnedServer; channel: Channel }> {
+  const servers: SpawnedServer[] = [];
+  const channels: Channel[] = [];
+  beforeAll(() => requireServerBundle());
+  afterEach(() => {
+    for (const channel of channels.splice(0)) channel.close();
+    for (const server of servers.splice(0)) server.kill();
+  });
+  return async (args, { env = {}, launcher = false, channelOptions } = {}) => {
+    const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', ...args], env, { launcher });
+    servers.push(server);
+    const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
+    const channel = createChannel(`127.0.0.1:${port}`, undefined, channelOptions);
+    channels.push(channel);
+    return { server, channel };
   };
 }

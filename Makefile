@@ -126,8 +126,8 @@ bench-memory: install ## worst-case memory of one stored user (what --max-users 
 	node bench/memory-per-user.js $${BENCH_MEMORY_USERS:-10000}
 
 .PHONY: bench-cli
-bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench)
-	env -u NODE_EXTRA_CA_CERTS node bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}
+bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench); BENCH_NODE=path for another Node
+	env -u NODE_EXTRA_CA_CERTS $${BENCH_NODE:-node} bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}
 
 .PHONY: bench-cli-phases
 bench-cli-phases: build ## where the time of one users-cli get goes, phase by phase, beside node -e 0

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
 import { requireCliBundle, requireServerBundle } from '../support/prerequisites';
 import { CLI_BIN, run, runCli, startServerProcess, type ServerProcess } from '../support/processes';
@@ -73,18 +72,13 @@ describe('each command loads only what it needs', () => {
 
 describe('compile cache', () => {
   const cacheDir = (home: string) => path.join(home, '.cache', 'users-cli', 'compile-cache');
-  const isCompileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
   test('the first run writes it, later runs use it; output is the same', async () => {
     const home = makeTempDir('users-cli-cache-home-');
     try {
       const first = await runCli(['--version'], { env: { HOME: home.path } });
       const files = readdirSync(cacheDir(home.path));
-      if (isCompileCache) {
-        expect(files.length).toBeGreaterThan(0);
-      } else {
-        expect(files).toEqual([expect.stringMatching(/^users-cli-main@[0-9a-f]{16}-.+\.bin$/)]);
-      }
+      expect(files).toEqual([expect.stringMatching(/^users-cli-main@[0-9a-f]{16}-.+\.bin$/)]);
       expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
       expect(readdirSync(cacheDir(home.path))).toEqual(files);
     } finally {
@@ -111,10 +105,6 @@ describe('compile cache', () => {
       const afterGet = caches();
       expect(await runCli(get, { env: { HOME: home.path } })).toEqual(first);
       expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(version);
-      if (isCompileCache) {
-        expect(Object.keys(afterGet).length).toBeGreaterThan(0);
-        return;
-      }
       expect(Object.keys(afterVersion)).toEqual(['users-cli-main']);
       expect(Object.keys(afterGet).sort()).toEqual(['users-cli-main', 'users-cli-remote']);
       // Written again by get, with the argument parsing and settings that --version does not run.
@@ -133,17 +123,14 @@ describe('compile cache', () => {
       const first = await runCli(['--version'], { env: { HOME: home.path } });
       for (const file of readdirSync(cacheDir(home.path))) writeFileSync(path.join(cacheDir(home.path), file), 'garbage');
       expect(await runCli(['--version'], { env: { HOME: home.path } })).toEqual(first);
-      if (!isCompileCache) {
-        const [file] = readdirSync(cacheDir(home.path));
-        expect(readFileSync(path.join(cacheDir(home.path), file)).length).toBeGreaterThan(1000);
-      }
+      const [file] = readdirSync(cacheDir(home.path));
+      expect(readFileSync(path.join(cacheDir(home.path), file)).length).toBeGreaterThan(1000);
     } finally {
       home.cleanup();
     }
   });
 
   test('a cache with one byte changed in its data is not used (release V8 would crash on it), and is written again', async () => {
-    if (isCompileCache) return; // Node's own compile cache checks its data itself.
     const home = makeTempDir('users-cli-cache-home-');
     try {
       const first = await runCli(['--version'], { env: { HOME: home.path } });
@@ -161,7 +148,6 @@ describe('compile cache', () => {
   });
 
   test("another build of a bundle, of the same size and file time, never runs the first build's cache", async () => {
-    if (isCompileCache) return;
     const home = makeTempDir('users-cli-cache-home-');
     const copy = makeTempDir('users-cli-build-copy-');
     try {
@@ -185,6 +171,25 @@ describe('compile cache', () => {
     } finally {
       home.cleanup();
       copy.cleanup();
+    }
+  });
+
+  test("where Node has module.enableCompileCache (22.1+), users-cli keeps its own cache all the same", async () => {
+    // Node's writes a module's cache before its functions are compiled: every run would compile most of the CLI again.
+    const home = makeTempDir('users-cli-cache-home-');
+    try {
+      const marker = path.join(home.path, 'node-compile-cache-called');
+      const preload = path.join(home.path, 'node22-module.js');
+      writeFileSync(preload, `require('node:module').enableCompileCache = () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, '');\n`);
+      const env = { HOME: home.path, NODE_OPTIONS: `--require ${preload}` };
+      const first = await runCli(['--version'], { env });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^users-cli \d+\.\d+\.\d+ /);
+      expect(existsSync(marker)).toBe(false);
+      expect(readdirSync(cacheDir(home.path))).toEqual([expect.stringMatching(/^users-cli-main@[0-9a-f]{16}-.+\.bin$/)]);
+      expect(await runCli(['--version'], { env })).toEqual(first);
+    } finally {
+      home.cleanup();
     }
   });
 

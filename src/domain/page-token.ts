@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { holdsControlCharacter } from './control-characters';
 import { LIMITS } from './limits';
 
 /** A paged query, as its page tokens are bound to it (page_size is not part of it). */
@@ -27,7 +28,8 @@ export interface PagePosition {
  * as configuration, to stop nothing. What does matter is that a forged token
  * can never do harm: it is refused unless it is well-formed, checksummed,
  * for this query, with an age inside the query's range and a key no longer
- * than any real key; and whatever its size, rejecting it costs a bounded
+ * than any real key and free of control characters, which no key holds (and
+ * PostgreSQL text cannot hold U+0000); and whatever its size, rejecting it costs a bounded
  * amount of work (its length is checked before anything is decoded).
  */
 const VERSION = 1;
@@ -66,6 +68,7 @@ export function decodePageToken(query: PagedQuery, token: string): PagePosition 
   } catch {
     return undefined;
   }
+  if (holdsControlCharacter(emailKey)) return undefined;
   if (query.kind !== 'age') return { emailKey };
   const age = payload[1];
   return age >= query.from && age <= query.toIncluded ? { emailKey, age } : undefined;

@@ -4,6 +4,7 @@ import { LIMITS } from './limits';
 import { decodePageToken, encodePageToken, type PagedQuery, type PagePosition } from './page-token';
 import { conflict, full, invalid, notFound, type Outcome, success } from './result';
 import { exceedsCodePoints, TextOverLimit } from './code-points';
+import { holdsControlCharacter } from './control-characters';
 import { canonicalEmail, emailKey } from './email-key';
 import { foldForSearch } from './text-folding';
 import { ECHO_LIMIT, escape } from '../shared/quote';
@@ -61,7 +62,8 @@ export class UserService {
     if (email === '') return invalid('email cannot be empty');
     // Checked before the key is computed: NFKC may grow a string 18 times.
     if (exceedsCodePoints(email, LIMITS.emailLength)) return tooLong;
-    const user = await this.repository.findByEmailKey(emailKey(email));
+    // No stored email holds a control character: not asked of the store, which may not even take one (U+0000).
+    const user = holdsControlCharacter(email) ? undefined : await this.repository.findByEmailKey(emailKey(email));
     // The Go service's wording, with the email escaped and cut: it goes back to the client.
     return user ? success(user) : notFound(`the email ${escape(email, ECHO_LIMIT)} cannot be found`);
   }
@@ -82,7 +84,11 @@ export class UserService {
     if (exceedsCodePoints(trimmed, LIMITS.nameQueryLength)) return tooLong;
     const query = foldForSearch(trimmed);
     if (query === '') return invalid('name query cannot be empty');
-    return this.page({ kind: 'name', foldedQuery: query }, request, (after, limit) => this.repository.searchName(query, after?.emailKey, limit));
+    // No stored name holds a control character: the query matches nothing, whatever the store (U+0000 is not SQL text).
+    const matchesNothing = holdsControlCharacter(query);
+    return this.page({ kind: 'name', foldedQuery: query }, request, async (after, limit) =>
+      matchesNothing ? [] : this.repository.searchName(query, after?.emailKey, limit),
+    );
   }
 
   async searchAge(range: AgeRange | undefined, request: PageRequest): Promise<Outcome<Page>> {

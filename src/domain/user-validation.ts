@@ -1,5 +1,6 @@
 import { quoteEcho } from '../shared/quote';
 import { codePoint, exceedsCodePoints } from './code-points';
+import { holdsControlCharacter } from './control-characters';
 import { validateEmail } from './email-validation';
 import { LIMITS } from './limits';
 import type { NewUser } from './user';
@@ -38,7 +39,7 @@ const FORMAT_OR_SEPARATOR = /[\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
 
 function checkText(field: string, value: string, max: number): string | undefined {
   if (exceedsCodePoints(value, max)) return `${field} must be at most ${max} characters`;
-  if (/\p{Cc}/u.test(value)) return `${field} must not contain control characters`;
+  if (holdsControlCharacter(value)) return `${field} must not contain control characters`;
   const format = FORMAT_OR_SEPARATOR.exec(value);
   return format ? `${field} must not contain format characters or line separators (found ${codePoint(format[0])})` : undefined;
 }

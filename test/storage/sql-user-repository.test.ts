@@ -6,7 +6,7 @@ import { postgresClientConfig } from '../../src/repository/sql/postgres-client-c
 import type { SqlDriver } from '../../src/repository/sql/sql-driver';
 import { SqlUserRepository } from '../../src/repository/sql/sql-user-repository';
 import { toUserRecord } from '../../src/domain/user-record';
-import { describeNameSearchContract, describePagingContract, describeUserRepositoryContract } from '../unit/user-repository.contract';
+import { describeControlCharacterContract, describeNameSearchContract, describePagingContract, describeUserRepositoryContract } from '../unit/user-repository.contract';
 import { createTestDatabase, dataRoot, type TestDatabase } from '../support/postgres';
 import { aUser } from '../support/users';
 
@@ -33,6 +33,7 @@ function describeSqlBackend(name: string, open: () => Promise<SqlDriver>, after:
     describeUserRepositoryContract(`SqlUserRepository on ${name}`, emptied);
     describePagingContract(`SqlUserRepository on ${name}`, emptied);
     describeNameSearchContract(`SqlUserRepository on ${name}`, emptied);
+    describeControlCharacterContract(`SqlUserRepository on ${name}`, emptied);
   });
 }
 

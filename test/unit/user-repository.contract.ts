@@ -4,6 +4,7 @@ import { emailKey } from '../../src/domain/email-key';
 import type { Outcome } from '../../src/domain/result';
 import type { User } from '../../src/domain/user';
 import { toUserRecord } from '../../src/domain/user-record';
+import { encodePageToken } from '../../src/domain/page-token';
 import { UserService, type Page, type PageRequest } from '../../src/domain/user-service';
 import type { UserRecord, UserRepository } from '../../src/repository/user-repository';
 import { insertInBatches } from '../support/bulk-insert';
@@ -220,6 +221,65 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       expect(await repository.searchName('changed', undefined, ALL)).toEqual([]);
       expect(await repository.searchAge(30, 30, undefined, ALL)).toEqual([alice]);
       expect(await repository.findByEmailKey('alice@x.io')).toEqual(alice.user);
+    });
+  });
+}
+
+/**
+ * Control characters through UserService, on every store: Create refuses them
+ * in every field, so a look-up, a name query or a page token's key holding one
+ * (U+0000 above all, which PostgreSQL text cannot hold) gets the answer the
+ * memory store gives, never an internal error.
+ */
+export function describeControlCharacterContract(name: string, factory: () => Promise<UserRepository> | UserRepository): void {
+  describe(`${name} (control characters through UserService)`, () => {
+    let repository: UserRepository;
+    let service: UserService;
+    beforeEach(async () => {
+      repository = await factory();
+      service = new UserService(repository);
+      expect((await service.create(aUser({ id: 'ab', email: 'ab@x.io', firstName: 'Ab', lastName: 'Ba' }))).ok).toBe(true);
+    });
+    afterEach(async () => {
+      await expect(repository.close()).resolves.toBeUndefined();
+    });
+    const PAGE = { size: 10, token: '' };
+    const emptyPage = { users: [], nextPageToken: '' };
+    const invalidToken = { ok: false, kind: 'invalid', message: 'invalid page token' };
+
+    test.each<[string, Partial<User>, string]>([
+      ['id', { id: 'a\u0000b' }, 'user.id "a\\u0000b" may only contain letters, digits, \'.\', \'_\', \':\' and \'-\''],
+      ['email', { email: 'a\u0000b@x.io' }, 'user.email "a\\u0000b@x.io" is not a valid email address'],
+      ['first name', { firstName: 'A\u0000b' }, 'user.name.first must not contain control characters'],
+      ['last name', { lastName: 'A\u0000b' }, 'user.name.last must not contain control characters'],
+      ['phone', { phone: '+33\u00001' }, 'user.phone must not contain control characters'],
+      ['address', { address: '1 rue\u0000' }, 'user.address must not contain control characters'],
+    ])('Create refuses U+0000 in the %s, storing nothing', async (_field, fields, message) => {
+      expect(await service.create(aUser({ email: 'new@x.io', ...fields }))).toEqual({ ok: false, kind: 'invalid', message });
+      expect(await repository.count()).toBe(1);
+    });
+
+    test.each(['a\u0000b@x.io', 'ab@x.io\u0000', 'ab\u0007@x.io', '\u0000'])('GetByEmail %j is not found', async (email) => {
+      const shown = JSON.stringify(email.trim()).slice(1, -1);
+      expect(await service.getByEmail(email)).toEqual({ ok: false, kind: 'not-found', message: `the email ${shown} cannot be found` });
+    });
+
+    test.each(['a\u0000b', '\u0000', 'ab\u0000', 'a\u001bb'])('SearchName %j answers an empty page, and still judges its page size and token', async (query) => {
+      expect(await service.searchName(query, PAGE)).toEqual({ ok: true, value: { ...emptyPage, tokenAfter: expect.any(Function) } });
+      expect(await service.searchName(query, { size: 0, token: '' })).toEqual({ ok: false, kind: 'invalid', message: 'page size must be a positive integer, got 0' });
+      expect(await service.searchName(query, { size: 10, token: 'x' })).toEqual(invalidToken);
+    });
+
+    test('a checksum-valid page token whose key holds U+0000 (or another control character) is an invalid page token', async () => {
+      for (const key of ['m\u0000', 'ab@x.io\u0000', '\u0000', 'a\u009fb']) {
+        expect(await service.list({ size: 2, token: encodePageToken({ kind: 'list' }, { emailKey: key }) })).toEqual(invalidToken);
+        expect(await service.searchName('a', { size: 2, token: encodePageToken({ kind: 'name', foldedQuery: 'a' }, { emailKey: key }) })).toEqual(invalidToken);
+        const ages = { kind: 'age', from: 0, toIncluded: 150 } as const;
+        expect(await service.searchAge({ from: 0, toIncluded: 150 }, { size: 2, token: encodePageToken(ages, { emailKey: key, age: 30 }) })).toEqual(invalidToken);
+      }
+      // The same recipe with a plain key is a position like any other.
+      const after = await service.list({ size: 2, token: encodePageToken({ kind: 'list' }, { emailKey: 'm' }) });
+      expect(after.ok && after.value.users).toEqual([]);
     });
   });
 }

@@ -97,10 +97,7 @@ function describeCommand(y: Argv, command: CliCommand): Argv {
     // Accepted (a shell alias may carry --address), but not shown: they do nothing here.
     return withExamples(described.options(local(CONNECTION_OPTIONS, true)).options(local(OUTPUT_OPTIONS)).group(Object.keys(OUTPUT_OPTIONS), 'Global flags:'), command);
   }
-  described = described
-    .options(local(GLOBAL_OPTIONS))
-    .group(Object.keys(GLOBAL_OPTIONS), 'Global flags:')
-    .conflicts('cleartext', ['tls', 'cacert', 'cert', 'key', 'servername']);
+  described = described.options(local(GLOBAL_OPTIONS)).group(Object.keys(GLOBAL_OPTIONS), 'Global flags:');
   return withExamples(described, command);
 }
 

@@ -210,8 +210,9 @@ function checkAddress(value: string, source: string): string {
 
 /**
  * Plaintext or TLS, decided at the highest level (flag, variable, file) that
- * says anything about it. Within one level, `cleartext: true` wins, as in the
- * Go CLI; `cleartext: false` alone means TLS with the system CAs, as there.
+ * says anything about it. Within the variables or the file, `cleartext: true`
+ * wins, as in the Go CLI; `cleartext: false` alone means TLS with the system
+ * CAs, as there.
  */
 function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undefined {
   const cleartext = sources.boolean('cleartext');
@@ -221,6 +222,12 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
   const keyFile = sources.path('key');
   const serverName = sources.string('servername');
   const tlsHints = [caFile, certFile, keyFile, serverName].filter((found): found is Found<string> => found !== undefined);
+  // Typed together on one command line, plaintext and a TLS setting contradict each other: refused, not resolved.
+  // (--cleartext=false with --cacert, or --cleartext with --tls=false, agree.)
+  if (cleartext?.level === 0 && cleartext.value) {
+    const tlsFlag = tls?.level === 0 && tls.value ? tls : tlsHints.find((found) => found.level === 0);
+    if (tlsFlag) throw new ConfigError(`--cleartext cannot be combined with ${tlsFlag.source}`);
+  }
   const decision = (level: number): { secure: boolean; source: string } | undefined => {
     if (cleartext?.level === level && cleartext.value) return { secure: false, source: cleartext.source };
     if (tls?.level === level) return { secure: tls.value, source: tls.source };

@@ -220,6 +220,18 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     expect((await resolve({}, { CLEARTEXT: 'true', CACERT: certs.caCert })).connection.tls).toBeUndefined();
   });
 
+  test('on the command line, --cleartext with a TLS flag is refused; the flags that agree are taken', async () => {
+    await expectConfigError(resolve({ cleartext: true, cacert: certs.caCert }), '--cleartext cannot be combined with --cacert');
+    await expectConfigError(resolve({ cleartext: true, tls: true, servername: 'localhost' }), '--cleartext cannot be combined with --tls');
+    await expectConfigError(resolve({ cleartext: true, servername: 'localhost' }), '--cleartext cannot be combined with --servername');
+    const tls = await resolve({ cleartext: false, cacert: certs.caCert });
+    expect(tls.connection.tls?.ca).toEqual(readFileSync(certs.caCert));
+    expect(tls.debug[3]).toBe(`TLS (from --cacert): CA ${certs.caCert} (from --cacert)`);
+    const plaintext = await resolve({ cleartext: true, tls: false });
+    expect(plaintext.connection.tls).toBeUndefined();
+    expect(plaintext.debug[3]).toBe('plaintext (from --cleartext)');
+  });
+
   test('a higher level decides: a flag or variable over the file', async () => {
     expect((await resolve({ cacert: certs.caCert }, {}, goConfig('cleartext: true\n'))).connection.tls?.ca).toBeDefined();
     expect((await resolve({}, { CLEARTEXT: '1' }, goConfig(`cacert: ${certs.caCert}\n`))).connection.tls).toBeUndefined();

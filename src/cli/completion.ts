@@ -52,6 +52,10 @@ function candidatesFor(commands: readonly CliCommand[], words: string[]): Candid
     const option = findOption(options, flag);
     return option && takesValue(option) ? valuesOf(option, prefix, `${flag}=`) : [];
   }
+  // A short flag with its value attached, kubectl style: -ojs, -o=js.
+  const attached = /^-([A-Za-z])(=?)(.*)$/.exec(current);
+  const shortOption = attached && (attached[2] !== '' || attached[3] !== '') ? findOption(options, `-${attached[1]}`) : undefined;
+  if (attached && shortOption && takesValue(shortOption)) return valuesOf(shortOption, attached[3], `-${attached[1]}${attached[2]}`);
   if (current.startsWith('-')) return flagsOf(options).filter(([flag]) => flag.startsWith(current));
   if (command === undefined) {
     const all: Candidate[] = [...commands.map((c): Candidate => [c.name, c.describe]), ...BUILTIN_COMMANDS];

@@ -24,12 +24,13 @@ export interface CliIo extends CliEnvironment {
 
 /** Runs users-cli with these arguments; resolves to the exit code. */
 export async function runCli(io: CliIo): Promise<number> {
-  let argv = normaliseArgv(io.argv);
-  // What the completion scripts call on every TAB: no yargs, no config file.
-  if (argv[0] === '__complete') {
-    io.stdout.write(complete(COMMANDS, argv[1] ?? 'bash', argv.slice(2)));
+  // What the completion scripts call on every TAB: no yargs, no config file,
+  // and the words as typed (normalised, `-oj` would be completed as `j`).
+  if (io.argv[0] === '__complete') {
+    io.stdout.write(complete(COMMANDS, io.argv[1] ?? 'bash', io.argv.slice(2)));
     return EXIT.ok;
   }
+  let argv = normaliseArgv(io.argv);
   // --version and -V before any command: yargs would ask for a command first.
   if (argv.some((word) => word === '--version' || word === '-V') && !argv.some((word) => COMMANDS.some((command) => command.name === word) || word === 'help')) {
     argv = ['version', ...argv.filter((word) => word !== '--version' && word !== '-V')];

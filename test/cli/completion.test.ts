@@ -38,6 +38,17 @@ describe('__complete', () => {
     expect(await complete('zsh', 'completion', 'z')).toBe('zsh\tzsh script\n');
   });
 
+  test('values attached to a short flag, kubectl style: -ojs and -o=js keep their flag', async () => {
+    expect(await complete('bash', 'list', '-oj')).toBe('-ojson\n-ojsonl\n');
+    expect(await complete('bash', 'list', '-o=j')).toBe('-o=json\n-o=jsonl\n');
+    expect(await complete('zsh', 'get', 'a@x.io', '-oy')).toBe('-oyaml\n');
+    expect(await complete('fish', 'list', '-o=')).toBe('-o=text\n-o=json\n-o=jsonl\n-o=yaml\n-o=table\n');
+    // -q takes no value, so -qx is no flag with a value: no candidates.
+    expect(await complete('bash', 'list', '-qx')).toBe('');
+    // A flag value is not taken for a command when a short flag carries it.
+    expect(await complete('bash', '-ojson', 'li')).toBe('list\n');
+  });
+
   test('file names for --cacert, --cert, --key, --config and --from-file', async () => {
     for (const flag of ['--cacert', '--cert', '--key', '--config']) expect(await complete('bash', 'list', flag, '')).toBe('__files__\n');
     expect(await complete('bash', 'create', '--from-file=')).toBe('__files__\n');

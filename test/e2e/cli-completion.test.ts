@@ -80,6 +80,11 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s', (shell) => {
   test('search --na completes the flag', async () => {
     expect(await tab(shell, 'users-cli search --na', 'search --name #')).toContain('ready$ users-cli search --name #');
   });
+
+  test('-oya and -o=ya complete the value and keep the flag', async () => {
+    expect(await tab(shell, 'users-cli list -oya', 'list -oyaml #')).toContain('ready$ users-cli list -oyaml #');
+    expect(await tab(shell, 'users-cli list -o=ya', 'list -o=yaml #')).toContain('ready$ users-cli list -o=yaml #');
+  });
 });
 
 test('bash: TAB after -o js lists json and jsonl', async () => {

@@ -43,3 +43,21 @@ test('-o table into a pipe: nothing cut, unless COLUMNS says a width', async () 
   const narrow = await run('bash', ['-o', 'pipefail', '-c', `${args} | cat`], { env: { HOME: dir.path, COLUMNS: '60' } });
   expect(narrow).toEqual({ code: 0, stdout: row(`${'x'.repeat(13)}…`), stderr: '' });
 });
+
+describe('output that cannot be written (/dev/full): one line, exit 1, never exit 0', () => {
+  const cli = (args: string) => run('bash', ['-c', `"${process.execPath}" "${CLI_BIN}" ${args} >/dev/full`], { env: { HOME: dir.path } });
+  const failure = { code: 1, stdout: '', stderr: 'users-cli: cannot write the output: no space left on device\n' };
+
+  test.each([['get user0000@example.com'], ['list'], ['list -o json'], ['health']])('%s', async (args) => {
+    expect(await cli(`${args} --address=${server.address}`)).toEqual(failure);
+  });
+
+  test('--version', async () => {
+    expect(await cli('--version')).toEqual(failure);
+  });
+
+  test('nothing to write (--quiet, or an error alone): the exit code of the command', async () => {
+    expect(await cli(`get user0000@example.com --quiet --address=${server.address}`)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(`get nobody@example.com --address=${server.address}`)).toEqual({ code: 1, stdout: '', stderr: 'users-cli: the email nobody@example.com cannot be found\n' });
+  });
+});

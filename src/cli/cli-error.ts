@@ -44,7 +44,9 @@ export function callError(error: unknown, connection: ConnectionConfig, failure:
     case Status.DEADLINE_EXCEEDED:
       return new CliError(`${address} did not answer within ${connection.timeoutText} (see --timeout)`, debug, error.code);
     case Status.UNAVAILABLE:
-      return new CliError(`cannot reach ${address}: ${failure ? unreachableReason(failure, connection) : oneLine(error.details)}`, debug, error.code);
+      // The probe got through: the server was reached, and answered that (e.g. its database is down).
+      if (!failure) return new CliError(`${address} is unavailable: ${oneLine(error.details)}`, debug, error.code);
+      return new CliError(`cannot reach ${address}: ${unreachableReason(failure, connection)}`, debug, error.code);
     case Status.UNIMPLEMENTED:
       return new CliError(`${address} does not implement ${error.path.replace(/^\//, '')}: is it users-server?`, debug, error.code);
     default:

@@ -2,6 +2,7 @@ import type { SearchResp, User } from '../../gen/user/user';
 import { ConfigError } from '../shared/config-error';
 import { quote } from '../shared/quote';
 import { int32Arg, type RawArgs } from './args';
+import { CliError } from './cli-error';
 import type { CliOption } from './global-options';
 
 /** How `list` and `search` page through the answer. */
@@ -47,6 +48,10 @@ export async function* fetchPages(
     const users = response.users.slice(0, left);
     left -= users.length;
     yield users;
+    // The same token again would ask for the same page forever.
+    if (response.nextPageToken !== '' && response.nextPageToken === pageToken && left > 0) {
+      throw new CliError(`the server sent the page token it was given (${quote(pageToken, 40)}) as the next one: paging stopped (a server bug)`);
+    }
     pageToken = response.nextPageToken;
   } while (pageToken !== '' && left > 0);
 }

@@ -62,9 +62,11 @@ describe('callError: UNAVAILABLE, by the probe connection error code', () => {
     expect(message(code('HTTP1', 'HTTP/1.1'))).toBe('cannot reach 127.0.0.1:8443: the server answered in HTTP/1.1, not gRPC over HTTP/2: is it users-server?');
   });
 
-  test('when the probe got through, grpc-js details on one line', () => {
+  test('when the probe got through, the server was reached: its details on one line', () => {
     const error = new ClientError('/user.UserService/List', Status.UNAVAILABLE, 'Connection dropped\nby peer');
-    expect(message(undefined, plaintext, error)).toBe('cannot reach 127.0.0.1:8443: Connection dropped by peer');
+    expect(message(undefined, plaintext, error)).toBe('127.0.0.1:8443 is unavailable: Connection dropped by peer');
+    const databaseDown = new ClientError('/user.UserService/Create', Status.UNAVAILABLE, 'database unavailable');
+    expect(message(undefined, plaintext, databaseDown)).toBe('127.0.0.1:8443 is unavailable: database unavailable');
   });
 });
 

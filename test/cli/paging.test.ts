@@ -156,4 +156,19 @@ describe('against a scripted server', () => {
     const result = await runCliInProcess(['list', `--address=${address}`]);
     expect(result).toEqual({ code: 1, stdout: 'Ann N1 <u1@x.io> (30 years old, address: )\n', stderr: 'users-cli: invalid page token\n' });
   });
+
+  test('a server that answers the token it was sent: the pages stop there, exit 1, not a loop', async () => {
+    let calls = 0;
+    list = async () => {
+      calls += 1;
+      return { status: SUCCESS, users: [wire(calls)], nextPageToken: 'SAME' };
+    };
+    const result = await runCliInProcess(['list', `--address=${address}`]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'Ann N1 <u1@x.io> (30 years old, address: )\nAnn N2 <u2@x.io> (30 years old, address: )\n',
+      stderr: 'users-cli: the server sent the page token it was given ("SAME") as the next one: paging stopped (a server bug)\n',
+    });
+    expect(calls).toBe(2);
+  });
 });

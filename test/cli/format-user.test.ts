@@ -139,7 +139,9 @@ describe('Output', () => {
       'id: "0777"\nage: 7\nname:\n  first: "yEs"\n  last: "yes"\nemail: no@x.io\nphone: "12:30"\naddress: "Off"\n' +
         '- id: ok\n  age: 7\n  name:\n    first: "Y"\n    last: "NULL"\n  email: no@x.io\n  phone: "0o7"\n  address: "2001-12-14"\n',
     );
-    const words = ['yes', 'Yes', 'YES', 'yEs', 'no', 'No', 'on', 'ON', 'off', 'Off', 'y', 'Y', 'n', 'N', 'true', 'True', 'FALSE', 'false', '~', 'null', '', '<<', '1_000', '0x1F', '.inf', '+1', '1e3', '.5'];
+    // PyYAML reads a plain = as YAML 1.1's "value" type and cannot load it.
+    expect(cliStringify(['=', '==', 'a=b'])).toBe('- "="\n- ==\n- a=b\n');
+    const words = ['yes', 'Yes', 'YES', 'yEs', 'no', 'No', 'on', 'ON', 'off', 'Off', 'y', 'Y', 'n', 'N', 'true', 'True', 'FALSE', 'false', '~', 'null', '', '<<', '=', '1_000', '0x1F', '.inf', '+1', '1e3', '.5'];
     for (const version of ['1.1', '1.2'] as const) expect(parse(cliStringify(words), { version })).toEqual(words);
   });
 

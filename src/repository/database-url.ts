@@ -7,6 +7,8 @@ export type Storage =
   /** `dataDir` undefined: pglite:memory. */
   | { kind: 'pglite'; dataDir?: string };
 
+const PASSWORD_HINT = 'check the characters of the password: percent-encode @ : / ? #';
+
 /**
  * Reads a database URL: empty for the in-memory store, postgres:// or
  * postgresql://, pglite:PATH or pglite:memory. Throws an Error whose message
@@ -16,7 +18,12 @@ export function parseDatabaseUrl(raw: string): Storage {
   if (raw === '') return { kind: 'memory' };
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0].toLowerCase();
   if (scheme === 'postgres:' || scheme === 'postgresql:') {
-    if (!URL.canParse(raw)) throw new Error(`not a valid ${scheme}// URL (check the characters of the password: percent-encode @ : / ? #)`);
+    // Without //, a URL parser reads "user:password@host" as a path: pg would use a piece of the password as the database name.
+    if (!raw.startsWith('//', scheme.length)) throw new Error(`expected ${scheme}// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE`);
+    if (!URL.canParse(raw)) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
+    // An @ past the host (or any #) means the password held an unencoded / ? or #: its end would be read as host, path or query.
+    const url = new URL(raw);
+    if (`${url.pathname}${url.search}`.includes('@') || raw.includes('#')) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
     return { kind: 'postgres', url: raw };
   }
   if (scheme === 'pglite:') {
@@ -29,13 +36,18 @@ export function parseDatabaseUrl(raw: string): Storage {
   throw new Error(`${found}: expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)`);
 }
 
+/** Query parameters pg accepts that hold a secret (password, sslpassword): masked like the URL's password. */
+const SECRET_PARAMETER = /pass/i;
+
 /** The storage as logs may show it: the password of a URL is masked. */
 export function describeStorage(storage: Storage): string {
   if (storage.kind === 'memory') return 'memory';
   if (storage.kind === 'pglite') return storage.dataDir === undefined ? 'pglite:memory' : `pglite:${storage.dataDir}`;
   const url = new URL(storage.url);
   if (url.password !== '') url.password = '***';
-  if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+  for (const name of new Set(url.searchParams.keys())) {
+    if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');
+  }
+  url.hash = '';
   return url.href;
 }
-

@@ -6,7 +6,7 @@ import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
 import { byteSizeFrom, duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
-import { postgresClientConfig } from '../repository/sql/postgres-client-config';
+import { checkPostgresSettings } from '../repository/sql/postgres-client-config';
 import { readTlsFiles, type TlsFiles } from './tls-files';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
 
@@ -214,11 +214,11 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
     );
   }
   if (config.database?.kind === 'postgres') {
-    // The URL with libpq's PGSSL* variables: a bad sslmode or a missing certificate file is a start-up error too.
+    // The URL with libpq's PG* variables: a bad sslmode or PGPORT is a bad value too (files are read at start: exit 1).
     try {
-      postgresClientConfig(config.database.url, env);
+      checkPostgresSettings(config.database.url, env, sources.database!);
     } catch (error) {
-      throw new ConfigError(`invalid ${sources.database}: ${(error as Error).message}`);
+      throw new ConfigError((error as Error).message);
     }
   }
   // By default, metrics are served where the gRPC server is: loopback stays loopback.

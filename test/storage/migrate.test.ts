@@ -79,6 +79,63 @@ test('a bad URL: exit 2, one line naming the setting, never the password', async
   expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)\n' });
 });
 
+test('a URL that would show part of its password is refused before use: exit 2, one line, nothing of it echoed', async () => {
+  const hint = 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)';
+  for (const [url, message] of [
+    // No //: the password would become the database name, echoed by PostgreSQL, and the host ignored.
+    ['postgres:admin:hunter2@db.internal/users', 'expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
+    // An unencoded / or # in the password: its end would be read as host and path, and shown.
+    ['postgres://users:Tr0ub4dor@3/hunter2@db.internal:5432/users', hint],
+    ['postgres://users:Tr0ub@dor#hunter2@127.0.0.1:5432/users', hint],
+  ]) {
+    const env = { PGHOST: '127.0.0.1', PGPORT: new URL(database.url).port, PGUSER: 'postgres', PGDATABASE: new URL(database.url).pathname.slice(1) };
+    expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${url}`], env)).toEqual({ code: 2, stdout: '', stderr: `users-server: invalid --database-url: ${message}\n` });
+    expect(await server(['migrate'], { ...env, DATABASE_URL: url })).toEqual({ code: 2, stdout: '', stderr: `users-server: invalid DATABASE_URL: ${message}\n` });
+  }
+});
+
+test('sslpassword is masked like the password', async () => {
+  const port = await freePort();
+  const result = await server(['migrate', `--database-url=postgres://app@127.0.0.1:${port}/users?sslpassword=hunter2&sslmode=disable`]);
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: migrate: database unavailable (postgres://app@127.0.0.1:${port}/users?sslpassword=***&sslmode=disable): connect ECONNREFUSED 127.0.0.1:${port}\n`,
+  });
+});
+
+test.each(['abc', '99999'])('PGPORT=%s: exit 2 at once with one line naming PGPORT (was: status 0 and no word, after 5 s)', async (port) => {
+  const url = database.url.replace(/:\d+\//, '/');
+  const line = `users-server: invalid PGPORT "${port}": expected a port number from 1 to 65535\n`;
+  expect(await server(['migrate', `--database-url=${url}`], { PGPORT: port })).toEqual({ code: 2, stdout: '', stderr: line });
+  expect(await server(['--address=127.0.0.1:0', '--metrics-address=', '-v', `--database-url=${url}`], { PGPORT: port })).toEqual({ code: 2, stdout: '', stderr: line });
+});
+
+test('a ?port= parameter is checked the same way (pg would hand 99999 to net.connect, which throws)', async () => {
+  const bad = await server(['migrate', `--database-url=${database.url}?port=99999`]);
+  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: port "99999": expected a port number from 1 to 65535\n' });
+});
+
+test('PGSSLMODE and PGSSLROOTCERT: a bad mode names PGSSLMODE (exit 2); an unreadable file names PGSSLROOTCERT (exit 1: a resource unusable at start)', async () => {
+  expect(await server(['migrate', `--database-url=${database.url}`], { PGSSLMODE: 'prefer' })).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'users-server: invalid PGSSLMODE "prefer": not supported: use one of disable, require, verify-ca, verify-full\n',
+  });
+  const missing = path.join(root.path, 'no-ca.pem');
+  const env = { PGSSLMODE: 'verify-full', PGSSLROOTCERT: missing };
+  expect(await server(['migrate', `--database-url=${database.url}`], env)).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: migrate: PGSSLROOTCERT "${missing}": cannot read the file (no such file)\n`,
+  });
+  expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${database.url}`], env)).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: cannot start: PGSSLROOTCERT "${missing}": cannot read the file (no such file)\n`,
+  });
+});
+
 test('an unreachable database at start: exit 1, one line without the password', async () => {
   const port = await freePort();
   const result = await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=postgres://app:hunter2@127.0.0.1:${port}/users`]);

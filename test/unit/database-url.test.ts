@@ -26,6 +26,14 @@ describe('parseDatabaseUrl', () => {
     ['pglite:', 'expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory'],
     ['pglite://var/lib', 'expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory'],
     ['postgres://u:p@ss word@db:99999/x', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    // Without //, the password would be read as a path: the database name, echoed by PostgreSQL.
+    ['postgres:admin:hunter2@db.internal/users', 'expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
+    ['postgresql:/admin:hunter2@db/users', 'expected postgresql:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
+    // A / ? or # in the password ends the host early: the rest of the password becomes host, path, query or fragment.
+    ['postgres://users:Tr0ub4dor@3/horse@db.internal:5432/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    ['postgres://users:Tr0ub@dor#correcthorse@127.0.0.1:5432/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    ['postgres://u:12?hunter2@db/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    ['postgres://u:12#hunter2', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
   ])('%j is refused with one line that never repeats the URL', (raw, message) => {
     expect(() => parseDatabaseUrl(raw)).toThrow(new Error(message));
   });
@@ -35,6 +43,10 @@ describe('describeStorage (what logs show)', () => {
   test.each([
     ['postgres://app:s3cret@db:5432/users', 'postgres://app:***@db:5432/users'],
     ['postgres://app@db/users?password=s3cret&sslmode=require', 'postgres://app@db/users?password=***&sslmode=require'],
+    ['postgres://u@h/db?sslpassword=hunter2&sslmode=require', 'postgres://u@h/db?sslpassword=***&sslmode=require'],
+    // An @ in the password, unencoded, is still all masked (the URL keeps the last @ as the separator).
+    ['postgres://users:Tr0ub@dor@db.internal:5432/users', 'postgres://users:***@db.internal:5432/users'],
+    ['postgres://user@srv:p%2Fss@db/users', 'postgres://user%40srv:***@db/users'],
     ['postgresql://db/users', 'postgresql://db/users'],
     ['pglite:memory', 'pglite:memory'],
     ['pglite:/data', 'pglite:/data'],
@@ -75,7 +87,27 @@ describe('postgresClientConfig: libpq semantics', () => {
   });
 
   test('sslmode=prefer is refused: node-postgres cannot fall back to plain text', () => {
-    expect(() => postgresClientConfig('postgres://db/users?sslmode=prefer', {})).toThrow('sslmode "prefer" is not supported: use one of disable, require, verify-ca, verify-full');
+    expect(() => postgresClientConfig('postgres://db/users?sslmode=prefer', {})).toThrow(
+      new Error('invalid the database URL: sslmode "prefer" is not supported: use one of disable, require, verify-ca, verify-full'),
+    );
+  });
+
+  test('PGPORT applies when the URL has no port; one that is not a port is refused naming PGPORT', () => {
+    expect(postgresClientConfig('postgres://db/users', { PGPORT: '6432' }).port).toBe(6432);
+    expect(postgresClientConfig('postgres://db:5433/users', { PGPORT: '6432' }).port).toBe(5433);
+    for (const bad of ['abc', '99999', '0', '-1', '5432x']) {
+      expect(() => postgresClientConfig('postgres://db/users', { PGPORT: bad })).toThrow(new Error(`invalid PGPORT "${bad}": expected a port number from 1 to 65535`));
+    }
+    expect(() => postgresClientConfig('postgres://db:0/users', {})).toThrow(new Error('invalid the database URL: port 0: expected a port number from 1 to 65535'));
+    expect(() => postgresClientConfig('postgres://db/users?port=99999', {})).toThrow(new Error('invalid the database URL: port "99999": expected a port number from 1 to 65535'));
+  });
+
+  test.each([
+    [{ PGSSLMODE: 'require', PGSSLROOTCERT: '/nonexistent/ca.pem' }, 'postgres://db/users', 'PGSSLROOTCERT "/nonexistent/ca.pem": cannot read the file (no such file)'],
+    [{ PGSSLMODE: 'require', PGSSLKEY: '/' }, 'postgres://db/users', 'PGSSLKEY "/": cannot read the file (is a directory)'],
+    [{}, 'postgres://u:hunter2@db/users?sslmode=verify-full&sslcert=/nonexistent/c.pem', 'sslcert of the database URL "/nonexistent/c.pem": cannot read the file (no such file)'],
+  ])('an SSL file that cannot be read is named with its setting: %j %s', (env, url, message) => {
+    expect(() => postgresClientConfig(url, env)).toThrow(new Error(message));
   });
 });
 
@@ -107,7 +139,11 @@ describe('server settings --database-url and --database-pool-size', () => {
   test.each([
     [['--database-url=mysql://root:hunter2@db/x'], {}, 'invalid --database-url: unsupported scheme "mysql:": expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)'],
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=prefer' }, 'invalid DATABASE_URL: sslmode "prefer" is not supported: use one of disable, require, verify-ca, verify-full'],
-    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'allow' }, 'invalid DATABASE_URL: sslmode "allow" is not supported: use one of disable, require, verify-ca, verify-full'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'allow' }, 'invalid PGSSLMODE "allow": not supported: use one of disable, require, verify-ca, verify-full'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGPORT: 'abc' }, 'invalid PGPORT "abc": expected a port number from 1 to 65535'],
+    [['--database-url=postgres://u:hunter2@db:0/x'], {}, 'invalid --database-url: port 0: expected a port number from 1 to 65535'],
+    [['--database-url=postgres:admin:hunter2@db.internal/users'], {}, 'invalid --database-url: expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
+    [[], { DATABASE_URL: 'postgres://users:hunter2@3/horse@db.internal:5432/users' }, 'invalid DATABASE_URL: not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
     [['--database-pool-size=0'], {}, 'invalid --database-pool-size "0": expected a whole number from 1 to 1000'],
     [[], { DATABASE_POOL_SIZE: 'ten' }, 'invalid DATABASE_POOL_SIZE "ten": expected a whole number from 1 to 1000'],
   ])('%j %j: %s', (argv, env, message) => {
@@ -116,8 +152,10 @@ describe('server settings --database-url and --database-pool-size', () => {
     expect(error).not.toContain('hunter2');
   });
 
-  test('a missing sslrootcert file is a start-up error naming the file, not the URL', () => {
-    const error = configError([], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' });
-    expect(error).toMatch(/^invalid DATABASE_URL: ENOENT: no such file or directory, open '\/nonexistent\/ca.pem'$/);
+  test('a missing sslrootcert file is no bad value: it is read at start (an unusable resource, exit 1)', () => {
+    expect(parseServerConfig([], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem', PGSSLROOTCERT: '/nonexistent' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:hunter2@db/x?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem',
+    });
   });
 });

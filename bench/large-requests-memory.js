@@ -5,13 +5,11 @@
 //   launcher   dist/users-server.js by its #! line, as the users-server command runs
 //   bare node  `node dist/users-server.js`, without the allocator setting the launcher adds
 // Usage: node bench/large-requests-memory.js [rounds=3]
-const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
-const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
+const { spawnServer } = require('./spawn-server');
 
 const rounds = Number(process.argv[2] || 3);
-const server = path.join(__dirname, '..', 'dist', 'users-server.js');
 const MiB = 1024 * 1024;
 
 const status = (pid, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
@@ -31,19 +29,7 @@ function stringField(text) {
 }
 
 async function attack(launcher) {
-  const env = { ...process.env, NODE_OPTIONS: '--max-old-space-size=96' };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const args = ['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json'];
-  const child = launcher ? spawn(server, args, { env, stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, [server, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /"port":(\d+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`users-server exited (${code}) before starting`)));
-  });
+  const { child, port } = await spawnServer([], { launcher, env: { NODE_OPTIONS: '--max-old-space-size=96' } });
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const call = (method, message) =>
     new Promise((resolve, reject) => client.makeUnaryRequest(`/user.UserService/${method}`, (x) => x, (x) => x, message, (error, answer) => (error ? reject(error) : resolve(answer))));

@@ -26,6 +26,9 @@ node bench/startup.js 10
 echo "== memory: 20 parallel 4 MiB name queries, all refused (the crash test's attack), 3 rounds"
 node bench/large-requests-memory.js 3
 
+echo "== memory: 1,000 open health Watch streams (the --max-health-watches default), then all torn down at once"
+node bench/health-watches.js 1000
+
 # users-cli --version, get and list beside `node -e 0`, interleaved (target: get <= 2.5x).
 node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"
 

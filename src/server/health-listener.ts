@@ -1,7 +1,7 @@
 import type { Server as NetServer } from 'node:net';
 import { createServer, type ChannelOptions } from 'nice-grpc';
 import type { ServerInterceptor } from '@grpc/grpc-js';
-import { HealthDefinition, HealthServiceImpl, type HealthState } from 'nice-grpc-server-health';
+import { HealthDefinition, type HealthServiceImpl } from 'nice-grpc-server-health';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
 import type { Rejection } from './transport/rejected-requests';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
@@ -15,19 +15,19 @@ export interface HealthListener {
 
 /**
  * A plaintext listener with grpc.health.v1 only, sharing the main server's
- * health state: kubelet's native gRPC probes cannot speak TLS, and this spares
+ * health service (its state, its bound on Watch streams): kubelet's native gRPC probes cannot speak TLS, and this spares
  * an exec probe (a node process per probe) when the main port is TLS-only.
  * `options` are the main server's (its bounds, its rejection interceptor);
  * requests are checked for UTF-8 as there.
  */
 export async function startHealthListener(
   address: string,
-  state: HealthState,
+  health: HealthServiceImpl,
   options: ChannelOptions & { interceptors: ServerInterceptor[] },
   onRejected: (rejection: Rejection) => void,
 ): Promise<HealthListener> {
   const server = createServer(options).use(refuseInvalidUtf8(onRejected));
-  server.add(withUtf8Check(HealthDefinition), HealthServiceImpl(state));
+  server.add(withUtf8Check(HealthDefinition), health);
   const { port, servers } = await listenCapturingHttp2Servers(() => server.listen(address));
   return {
     port,

@@ -17,12 +17,6 @@ export class ServingHealth {
   private stopping = false;
   private databaseAvailable = true;
 
-  constructor() {
-    // Each health Watch stream listens to the state: more than Node's default
-    // of 10 at once is normal (every kubelet probe and client may watch), not a leak.
-    this.state.setMaxListeners(0);
-  }
-
   serving(): void {
     this.started = true;
     this.state.setStatus('healthy', SERVER);

@@ -63,7 +63,7 @@ export function createServerMetrics(countUsers: () => Promise<number>): ServerMe
   });
   const rejected = new Counter({
     name: 'grpc_server_rejected_total',
-    help: 'Requests refused before a handler ran, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error.',
+    help: 'Requests refused before a handler ran, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error, failed TLS handshake, health Watch past --max-health-watches.',
     registers,
     labelNames: ['reason'],
   });

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServer } from 'nice-grpc';
-import { HealthDefinition, HealthServiceImpl } from 'nice-grpc-server-health';
+import { HealthDefinition } from 'nice-grpc-server-health';
 import { UserServiceDefinition } from '../../gen/user/user';
 import { UserService } from '../domain/user-service';
 import { describeStorage } from '../repository/database-url';
@@ -16,6 +16,7 @@ import type { ServerConfig } from './config';
 import { serverChannelOptions } from './channel-options';
 import { ReloadableServerCredentials, serverCredentials } from './credentials';
 import { ServingHealth } from './health';
+import { healthService } from './health-service';
 import { startHealthListener } from './health-listener';
 import { fullGarbageCollector } from './full-gc';
 import { createServerMetrics, startMetricsListener } from './metrics';
@@ -102,7 +103,11 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
   server.add(withUtf8Check(UserServiceDefinition), userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
-  server.add(withUtf8Check(HealthDefinition), HealthServiceImpl(health.state));
+  const healthImpl = healthService(health.state, {
+    maxWatches: config.maxHealthWatches,
+    onRefused: (details) => onRejected({ reason: 'too_many_health_watches', method: `/${HealthDefinition.fullName}/Watch`, grpcCode: 'RESOURCE_EXHAUSTED', details }),
+  });
+  server.add(withUtf8Check(HealthDefinition), healthImpl);
   if (config.reflection) {
     server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));
   }
@@ -111,7 +116,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   // The probe port is a gRPC server too, as open to anyone who reaches it: the same bounds, counts and logs.
-  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, health.state, options, onRejected) : undefined;
+  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, healthImpl, options, onRejected) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundLargeRequests(allHttp2Servers, fullGarbageCollector());

@@ -1,11 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, type ClientHttp2Session } from 'node:http2';
 import { createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
-import { healthClient, watchHealth } from '../support/health-client';
+import { healthClient, ServingStatus, watchHealth } from '../support/health-client';
 import { listeningAddresses } from '../support/listening-ports';
 import { run, SERVER_BIN } from '../support/processes';
-import { useSpawnedServers } from '../support/spawned-server';
+import { sampleValue, scrape, type Sample } from '../support/prometheus';
+import { grpcFrame } from '../support/raw-grpc';
+import { useSpawnedServers, type SpawnedServer } from '../support/spawned-server';
 
 const startServer = useSpawnedServers();
 
@@ -66,6 +69,74 @@ test('under --logfmt=json, 25 health Watch streams print no Node warning: every 
   expect(messages).toEqual(['users-server started', 'shutting down gracefully', 'users-server stopped']);
 });
 
+/** The first JSON line the server logged with this message. */
+function firstLogLine(server: SpawnedServer, message: string): Record<string, unknown> | undefined {
+  return server
+    .stdout()
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.message === message);
+}
+
+/** Opens a health Watch of "" on `session`: SERVING when its first message says so, else the status it ended with. */
+function rawWatch(session: ClientHttp2Session): Promise<string> {
+  return new Promise((resolve) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => {});
+    // The one message: status (field 1) SERVING (1).
+    stream.once('data', (chunk: Buffer) => resolve(chunk.equals(grpcFrame(Buffer.from([0x08, 0x01]))) ? 'SERVING' : `message ${chunk.toString('hex')}`));
+    stream.on('response', (headers) => {
+      if (headers['grpc-status'] !== undefined) resolve(`${headers['grpc-status']} ${decodeURIComponent(String(headers['grpc-message']))}`);
+    });
+    stream.end(grpcFrame(Buffer.alloc(0)));
+  });
+}
+
+function watchCallsHandled(samples: Sample[]): number {
+  return samples.filter((s) => s.name === 'grpc_server_handled_total' && s.labels.grpc_method === 'Watch').reduce((sum, s) => sum + s.value, 0);
+}
+
+test('2,100 health Watch streams against --max-health-watches=2000: 2,000 watch, 100 are refused (RESOURCE_EXHAUSTED, counted, logged); all torn down at once, the server answers Check and lets a new Watch in', async () => {
+  const { server, channel } = await start(['--samples=false', '--max-health-watches=2000', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  const metricsPort = Number(started.metrics.split(':').pop());
+  // 100 streams per connection, the default --max-concurrent-streams.
+  const sessions = Array.from({ length: 21 }, () => connect(`http://127.0.0.1:${started.port}`).on('error', () => {}));
+  const outcomes = await Promise.all(sessions.flatMap((session) => Array.from({ length: 100 }, () => rawWatch(session))));
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  expect(counts).toEqual({
+    SERVING: 2000,
+    '8 too many health Watch streams open on this server (at most 2000, --max-health-watches): use Check, or Watch again later': 100,
+  });
+  // Torn down together: with a listener per stream this cost O(N²) (10,000 stalled the server 12 s).
+  for (const session of sessions) session.destroy();
+  // Every Watch has ended on the server's side once it has counted 2,100 (2,000 cancelled, 100 refused).
+  let samples = await scrape(metricsPort);
+  while (watchCallsHandled(samples) < 2100) samples = await scrape(metricsPort);
+  expect(watchCallsHandled(samples)).toBe(2100);
+  expect(sampleValue(samples, 'grpc_server_rejected_total', { reason: 'too_many_health_watches' })).toBe(100);
+  const health = healthClient(channel);
+  expect(await health.check({ service: '' })).toEqual({ status: ServingStatus.SERVING });
+  const controller = new AbortController();
+  expect(await watchHealth(health, '', controller.signal).next()).toBe('SERVING');
+  controller.abort();
+  const refusal = firstLogLine(server, 'request rejected');
+  expect(refusal).toEqual({
+    level: 'debug',
+    message: 'request rejected',
+    reason: 'too_many_health_watches',
+    method: '/grpc.health.v1.Health/Watch',
+    grpc_code: 'RESOURCE_EXHAUSTED',
+    details: 'too many health Watch streams open on this server (at most 2000, --max-health-watches): use Check, or Watch again later',
+    timestamp: expect.any(String),
+  });
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  expect(server.stderr()).toBe('');
+});
+
 test('a Node warning is logged as a JSON line, not printed raw on stderr', async () => {
   // A preload emits a warning on SIGUSR2, through process.emitWarning as Node's own warnings go.
   const { server } = await start(['--samples=false'], { NODE_OPTIONS: '--require=./test/support/emit-warning-later.js' });
@@ -74,12 +145,7 @@ test('a Node warning is logged as a JSON line, not printed raw on stderr', async
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
   expect(server.stderr()).toBe('');
-  const warning = server
-    .stdout()
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((line) => line.message === 'node warning');
+  const warning = firstLogLine(server, 'node warning');
   expect(warning).toEqual({ level: 'warn', message: 'node warning', name: 'TestWarning', warning: 'a warning emitted after start-up', timestamp: expect.any(String) });
 });
 

@@ -22,6 +22,7 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   maxResponseBytes: 3.5 * 1024 * 1024,
   maxUsers: 10_000,
   maxConcurrentStreams: 100,
+  maxHealthWatches: 1000,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,
   keepaliveTimeoutMs: 20_000,

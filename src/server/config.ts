@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { parseHostPort, splitHostPort } from '../shared/host-port';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { quote } from '../shared/quote';
-import { byteSizeFrom, duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
+import { byteSizeFrom, duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
 import { checkPostgresSettings } from '../repository/sql/postgres-client-config';
 import { readTlsFiles, type TlsFiles } from './tls-files';
@@ -26,6 +26,12 @@ import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues }
 export const METRICS_PORT = 9402;
 /** The largest message a gRPC client accepts unless told otherwise (grpc-js, grpc-go, grpc-java...): 4 MiB. */
 export const MAX_CLIENT_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * grpc-js closes a connection after its age plus a jitter of up to 10%, on one
+ * timer, which Node keeps up to 2^31-1 ms: 542h is the whole hours below 1/1.1 of it.
+ */
+const MAX_CONNECTION_AGE_MS = 542 * 3_600_000;
 
 export const SERVER_SETTINGS = {
   address: {
@@ -74,8 +80,8 @@ export const SERVER_SETTINGS = {
     flag: 'max-connection-age',
     env: 'MAX_CONNECTION_AGE',
     default: '5m',
-    parse: duration,
-    describe: 'close each client connection gracefully after this long, so clients re-resolve and spread over new replicas; 0 never',
+    parse: durationUpTo(MAX_CONNECTION_AGE_MS, 'grpc-js adds up to 10% to it, and a timer is at most 2^31-1 ms'),
+    describe: 'close each client connection gracefully after this long (at most 542h), so clients re-resolve and spread over new replicas; 0 never',
   },
   maxConnectionAgeGraceMs: {
     flag: 'max-connection-age-grace',

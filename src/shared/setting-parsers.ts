@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import { parseDuration } from './duration';
+import { formatDuration, MAX_DURATION_MS, unboundedDurationMs } from './duration';
 import { portRangeProblem, splitHostPort } from './host-port';
 import { quote } from './quote';
 
@@ -50,12 +50,23 @@ export function filePath(raw: string, source: string): string {
   return raw;
 }
 
-/** `500ms`, `10s`, `2m`, `1h`, `1m30s`, or a bare number of seconds: milliseconds. */
-export function duration(raw: string, source: string): number {
-  const ms = parseDuration(raw);
-  if (ms === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a duration such as 10s, 500ms or 2m`);
-  return ms;
+/**
+ * A parser of durations up to `maxMs` (at most MAX_DURATION_MS, the longest
+ * timer Node keeps: a longer one fires at once): `500ms`, `10s`, `2m`, `1h`,
+ * `1m30s`, or a bare number of seconds, into milliseconds; `why` says why the
+ * bound is what it is.
+ */
+export function durationUpTo(maxMs: number, why: string): (raw: string, source: string) => number {
+  return (raw, source) => {
+    const ms = unboundedDurationMs(raw);
+    if (ms === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected a duration such as 10s, 500ms or 2m`);
+    if (ms > maxMs) throw new ConfigError(`invalid ${source} ${quote(raw)}: longer than ${formatDuration(maxMs)} (${why})`);
+    return ms;
+  };
 }
+
+/** A duration up to MAX_DURATION_MS, in milliseconds (durationUpTo). */
+export const duration = durationUpTo(MAX_DURATION_MS, '2^31-1 ms, about 24.8 days: the longest timer Node.js keeps');
 
 /** A parser of whole numbers from `min` to `max`, written in decimal digits. */
 export function integerFrom(min: number, max: number): (raw: string, source: string) => number {

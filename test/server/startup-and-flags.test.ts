@@ -110,6 +110,10 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
     [['--address=[fe80::1%nosuch0]:8000'], {}, `invalid --address "[fe80::1%nosuch0]:8000": this host has no network interface "nosuch0" (it has ${Object.keys(networkInterfaces()).join(', ')})`],
     [['--bogus'], {}, 'Unknown argument: bogus (see --help)'],
     [['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
+    // Past Node's longest timer (2^31-1 ms) a timer fires after 1 ms: the server refused every call, or stopped at once.
+    [['--max-connection-age=720h'], {}, 'invalid --max-connection-age "720h": longer than 542h (grpc-js adds up to 10% to it, and a timer is at most 2^31-1 ms)'],
+    [['--grace-period=1000h'], {}, 'invalid --grace-period "1000h": longer than 596h31m23.647s (2^31-1 ms, about 24.8 days: the longest timer Node.js keeps)'],
+    [[], { DRAIN_DELAY: '1000h' }, 'invalid DRAIN_DELAY "1000h": longer than 596h31m23.647s (2^31-1 ms, about 24.8 days: the longest timer Node.js keeps)'],
     [['--log-level=loud'], {}, 'invalid --log-level "loud": allowed values are error, warn, info, debug'],
     [['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
     [['--reflection=maybe'], {}, 'invalid --reflection "maybe": expected true or false'],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/shared/config-error';
 import { fileErrorReason } from '../../src/shared/file-error-reason';
-import { duration, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../../src/shared/setting-parsers';
+import { duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../../src/shared/setting-parsers';
 
 function message(parse: () => unknown): string {
   try {
@@ -33,6 +33,19 @@ test('hostPort, filePath, duration', () => {
   expect(message(() => filePath('', 'F'))).toBe('invalid F: expected a file path');
   expect(duration('1m30s', '--d')).toBe(90_000);
   expect(message(() => duration('soon', '--d'))).toBe('invalid --d "soon": expected a duration such as 10s, 500ms or 2m');
+});
+
+test('duration: at most 2^31-1 ms, the longest timer Node keeps; durationUpTo a lower bound, saying why', () => {
+  const tooLong = 'longer than 596h31m23.647s (2^31-1 ms, about 24.8 days: the longest timer Node.js keeps)';
+  expect(duration('596h31m23.647s', '--d')).toBe(2 ** 31 - 1);
+  expect(duration('2147483.647', '--d')).toBe(2 ** 31 - 1);
+  for (const raw of ['596h31m23.648s', '2147483648ms', '720h', '1000h', '2147484', '99999999999999999999h']) {
+    expect([raw, message(() => duration(raw, 'D'))]).toEqual([raw, `invalid D ${JSON.stringify(raw)}: ${tooLong}`]);
+  }
+  const age = durationUpTo(542 * 3_600_000, 'a reason');
+  expect(age('542h', '--age')).toBe(542 * 3_600_000);
+  expect(message(() => age('542h1ms', '--age'))).toBe('invalid --age "542h1ms": longer than 542h (a reason)');
+  expect(message(() => age('later', '--age'))).toBe('invalid --age "later": expected a duration such as 10s, 500ms or 2m');
 });
 
 test('integerFrom: whole decimal numbers within the bounds', () => {

@@ -53,10 +53,11 @@ export function int32Arg(args: RawArgs, name: string, argv: readonly string[]): 
   const parsed = Array.isArray(args[name]) ? (args[name] as unknown[]).at(-1) : args[name];
   if (parsed === undefined) return undefined;
   const text = typedText(argv, name) ?? String(parsed);
-  if (!/^[+-]?\d+$/.test(text.trim()) || Math.abs(Number(text)) > INT32_MAX) {
-    throw new ConfigError(`invalid --${name} ${quote(text)}: expected a whole number`);
-  }
-  return Number(text);
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new ConfigError(`invalid --${name} ${quote(text)}: expected a whole number`);
+  const value = Number(text);
+  if (value > INT32_MAX) throw new ConfigError(`invalid --${name} ${quote(text)}: out of range (at most ${INT32_MAX})`);
+  if (value < -INT32_MAX - 1) throw new ConfigError(`invalid --${name} ${quote(text)}: out of range (at least ${-INT32_MAX - 1})`);
+  return value;
 }
 
 /** The last value typed for `--name` in argv (`--name=V` or `--name V`). */

@@ -16,6 +16,9 @@ export class CliError extends Error {
 
 /** A user.Status other than SUCCESS in a response: the server's message is the error. */
 export class StatusError extends CliError {
+  /** The server refused a value the user typed in a flag (its message names the flag): a usage error, exit 2. */
+  namesFlag = false;
+
   /** The message with the request's field paths (`user.age`) named as the flags the user typed (`--age`). */
   withFieldNames(flags: Record<string, string>): StatusError {
     let message = this.message;
@@ -23,7 +26,9 @@ export class StatusError extends CliError {
     for (const field of Object.keys(flags).sort((a, b) => b.length - a.length)) {
       message = message.replace(new RegExp(`(?<![\\w.])${field.replace(/\./g, '\\.')}(?![\\w.])`, 'g'), flags[field]);
     }
-    return new StatusError(message, this.debug);
+    const named = new StatusError(message, this.debug);
+    named.namesFlag = message !== this.message;
+    return named;
   }
 }
 

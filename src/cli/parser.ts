@@ -28,7 +28,7 @@ const EPILOGUE = `Each setting comes from the first of: its flag; its environmen
 Exit codes:
   0  success (health: SERVING)
   1  the call failed, a user was not found, or the server is not SERVING
-  2  bad flags, arguments, variables or config file`;
+  2  bad flags or flag values, arguments, variables or config file`;
 
 /** Every option of a command, plus the root's, for unknown-flag messages. */
 function knownFlags(command: CliCommand | undefined): string[] {
@@ -121,7 +121,10 @@ function usageMessage(message: string, argv: readonly string[], commands: readon
   }
   if (/^Unknown argument/.test(message)) {
     const flag = unknownFlag(argv, command);
-    if (flag) return `unknown flag --${flag}${didYouMean(flag, knownFlags(command).filter((name) => name.length > 1), (name) => `--${name}`)} (see${command ? ` users-cli ${command.name}` : ''} --help)`;
+    if (flag) {
+      const suggestion = didYouMean(flag.name, knownFlags(command).filter((name) => name.length > 1), (name) => `--${name}`);
+      return `unknown flag ${flag.typed}${suggestion} (see${command ? ` users-cli ${command.name}` : ''} --help)`;
+    }
     return `${lowerFirst(message)} (see --help)`;
   }
   if (/^Not enough non-option arguments/.test(message)) {
@@ -137,15 +140,16 @@ function usageMessage(message: string, argv: readonly string[], commands: readon
   return `${lowerFirst(message.replace(/\s*\n\s*/g, ' '))} (see --help)`;
 }
 
-/** The first flag in argv that the command does not know, without its dashes or value. */
-function unknownFlag(argv: readonly string[], command: CliCommand | undefined): string | undefined {
+/** The first flag in argv that the command does not know: its name, and as typed (its dashes, not its value). */
+function unknownFlag(argv: readonly string[], command: CliCommand | undefined): { name: string; typed: string } | undefined {
   const known = knownFlags(command);
   for (const word of argv) {
     if (word === '--') break;
     if (!word.startsWith('-') || word === '-') continue;
     const name = word.replace(/^--?/, '').replace(/=.*$/, '');
     const plain = name.replace(/^no-/, '');
-    if (word.startsWith('--') ? !known.includes(name) && !known.includes(plain) : ![...name].every((letter) => known.includes(letter))) return name;
+    const long = word.startsWith('--');
+    if (long ? !known.includes(name) && !known.includes(plain) : ![...name].every((letter) => known.includes(letter))) return { name, typed: `${long ? '--' : '-'}${name}` };
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../shared/config-error';
-import { CliError } from './cli-error';
+import { CliError, StatusError } from './cli-error';
 import type { TextSink } from './output';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -13,7 +13,7 @@ export function reportError(stderr: TextSink, error: unknown, verbose: boolean):
   if (error instanceof CliError) {
     stderr.write(`users-cli: ${error.message}\n`);
     if (verbose) for (const line of error.debug) stderr.write(`users-cli: debug: ${line}\n`);
-    return EXIT.failure;
+    return error instanceof StatusError && error.namesFlag ? EXIT.usage : EXIT.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
   stderr.write(`users-cli: unexpected error: ${message.split('\n')[0]}\n`);

@@ -83,7 +83,7 @@ test.each<[string[], string]>([
   [['list', '--limit=ten'], 'invalid --limit "ten": expected a whole number'],
   [['list', '--page-size=0'], 'invalid --page-size "0": expected a whole number from 1'],
   [['search', '--name=a', '--page-size=1.5'], 'invalid --page-size "1.5": expected a whole number'],
-  [['list', '--page-size=3000000000'], 'invalid --page-size "3000000000": expected a whole number'],
+  [['list', '--page-size=3000000000'], 'invalid --page-size "3000000000": out of range (at most 2147483647)'],
 ])('%j: exit 2, one line', async (args, message) => {
   expect(await cli(...args)).toEqual({ code: 2, stdout: '', stderr: `users-cli: ${message}\n` });
 });

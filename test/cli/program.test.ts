@@ -104,27 +104,31 @@ describe('against users-server', () => {
     expect((await runCliInProcess(args, { stdoutIsTTY: true, env: { TERM: 'xterm' } })).stdout).toContain('\x1b[');
   });
 
-  test('validation messages name the flags typed, not proto paths', async () => {
+  test('values the server refuses: the message names the flag typed, not a proto path; exit 2, as for any bad flag', async () => {
     expect(await runCliInProcess(['search', '--agefrom=50', '--ageto=3', `--address=${server.address}`])).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'users-cli: --agefrom (50) must not be greater than --ageto (3)\n',
     });
     expect(await runCliInProcess(['create', '--email=young@example.com', '--age=200', `--address=${server.address}`])).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'users-cli: --age must be between 0 and 150, got 200\n',
     });
     expect(await runCliInProcess(['create', '--email=young@example.com', '--firstname', 'x'.repeat(101), `--address=${server.address}`])).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'users-cli: --firstname must be at most 100 characters\n',
     });
     expect(await runCliInProcess(['create', '--email=young@example.com', '--id=a b', `--address=${server.address}`])).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'users-cli: --id "a b" may only contain letters, digits, \'.\', \'_\', \':\' and \'-\'\n',
     });
+    expect(await runCliInProcess(['search', `--name=${'x'.repeat(101)}`, `--address=${server.address}`])).toMatchObject({ code: 2, stdout: '' });
+    // A refusal that is no flag's fault stays exit 1.
+    await runCliInProcess(['create', '--email=twice@example.com', `--address=${server.address}`]);
+    expect(await runCliInProcess(['create', '--email=twice@example.com', `--address=${server.address}`])).toMatchObject({ code: 1, stdout: '' });
   });
 
   test('create --id stores the user under that id', async () => {
@@ -186,12 +190,13 @@ describe('a user.Status other than SUCCESS, checked once for every command', () 
   afterAll(() => server.shutdown());
 
   test.each([
-    [['list'], 'the server answered NO_IMPL_YET', 'NO_IMPL_YET'],
-    [['search', '--agefrom=1', '--ageto=2'], '--ageto is too large', 'INVALID_QUERY'],
-    [['get', 'a@x.io'], 'boom', 'FAILED'],
-    [['create', '--email=a@x.io'], 'the server answered FAILED', 'FAILED'],
-  ])('%j', async (argv, message, code) => {
-    expect(await runCliInProcess([...argv, `--address=${address}`])).toEqual({ code: 1, stdout: '', stderr: `users-cli: ${message}\n` });
+    [['list'], 'the server answered NO_IMPL_YET', 'NO_IMPL_YET', 1],
+    // It names a flag typed: a usage error.
+    [['search', '--agefrom=1', '--ageto=2'], '--ageto is too large', 'INVALID_QUERY', 2],
+    [['get', 'a@x.io'], 'boom', 'FAILED', 1],
+    [['create', '--email=a@x.io'], 'the server answered FAILED', 'FAILED', 1],
+  ])('%j', async (argv, message, code, exit) => {
+    expect(await runCliInProcess([...argv, `--address=${address}`])).toEqual({ code: exit, stdout: '', stderr: `users-cli: ${message}\n` });
     const verbose = await runCliInProcess([...argv, '-v', `--address=${address}`]);
     expect(verbose.stderr.split('\n').slice(-2)).toEqual([`users-cli: debug: status code: ${code}`, '']);
   });
@@ -213,7 +218,7 @@ describe('without a server', () => {
       'Exit codes:\n' +
         '  0  success (health: SERVING)\n' +
         '  1  the call failed, a user was not found, or the server is not SERVING\n' +
-        '  2  bad flags, arguments, variables or config file\n',
+        '  2  bad flags or flag values, arguments, variables or config file\n',
     );
     expect(await runCliInProcess(['help'])).toEqual(help);
     expect(await runCliInProcess(['-h'])).toEqual(help);
@@ -265,6 +270,8 @@ describe('without a server', () => {
     [['search', '--nme=mael'], 'users-cli: unknown flag --nme (did you mean --name?) (see users-cli search --help)'],
     [['list', '--adress=x:1'], 'users-cli: unknown flag --adress (did you mean --address?) (see users-cli list --help)'],
     [['list', '--bogus'], 'users-cli: unknown flag --bogus (see users-cli list --help)'],
+    [['list', '-x'], 'users-cli: unknown flag -x (see users-cli list --help)'],
+    [['-V', 'list'], 'users-cli: unknown flag -V (see users-cli list --help)'],
     [['list', 'extra'], 'users-cli: unknown argument: extra (see --help)'],
     [['list', '--timeout=soon'], 'users-cli: invalid --timeout "soon": expected a positive duration such as 10s, 500ms or 2m'],
     [['list', '--address=nope'], 'users-cli: invalid --address "nope": expected host:port, e.g. localhost:8000'],
@@ -290,6 +297,10 @@ describe('without a server', () => {
     [['search', '--agefrom=1'], 'users-cli: --agefrom needs --ageto too'],
     [['search', '--ageto=1'], 'users-cli: --ageto needs --agefrom too'],
     [['search', '--agefrom=x', '--ageto=3'], 'users-cli: invalid --agefrom "x": expected a whole number'],
+    [['search', '--agefrom=2147483648', '--ageto=3'], 'users-cli: invalid --agefrom "2147483648": out of range (at most 2147483647)'],
+    [['search', '--agefrom=1', '--ageto=-2147483649'], 'users-cli: invalid --ageto "-2147483649": out of range (at least -2147483648)'],
+    [['list', '--page-size=2147483648'], 'users-cli: invalid --page-size "2147483648": out of range (at most 2147483647)'],
+    [['list', '--limit', '99999999999999999999'], 'users-cli: invalid --limit "99999999999999999999": out of range (at most 2147483647)'],
     [['get'], 'users-cli: get needs EMAIL (see users-cli get --help)'],
     [['completion', 'tcsh'], 'users-cli: invalid shell "tcsh": allowed values are bash, zsh, fish'],
   ])('usage error %j: one line, exit 2', async (argv, stderr) => {

@@ -2,7 +2,7 @@ import { readFileUpTo } from '../../shared/bounded-read';
 import type { User } from '../../../gen/user/user';
 import { ConfigError } from '../../shared/config-error';
 import { fileErrorReason } from '../../shared/file-error-reason';
-import { quote } from '../../shared/quote';
+import { oneLine, quote } from '../../shared/quote';
 import { int32Arg, stringArg, type RawArgs } from '../args';
 import { StatusError } from '../cli-error';
 import type { CommandContext, RemoteCommand } from '../command';
@@ -95,7 +95,7 @@ async function readUsers(file: string, { readStdin }: CommandContext): Promise<C
   try {
     document = JSON.parse(text);
   } catch (err) {
-    throw invalid(`not JSON (${(err as Error).message.split('\n')[0]})`);
+    throw invalid(`not JSON (${oneLine((err as Error).message)})`);
   }
   const many = Array.isArray(document);
   const items = many ? (document as unknown[]) : [document];

@@ -45,7 +45,7 @@ export const OUTPUT_OPTIONS: Record<string, CliOption> = {
     describe: 'auto: when stdout is a terminal, NO_COLOR is unset and TERM is not dumb (env COLOR)',
     defaultDescription: CLI_DEFAULTS.color,
   },
-  quiet: { alias: 'q', type: 'boolean', describe: 'print nothing on success; errors still go to stderr' },
+  quiet: { alias: 'q', type: 'boolean', describe: 'print nothing on success (errors still go to stderr)' },
   verbose: { alias: 'v', type: 'boolean', describe: 'debug detail on stderr: where each setting came from, gRPC codes, stacks' },
 };
 

@@ -231,6 +231,16 @@ describe('without a server', () => {
     expect(widest((await runCliInProcess(['search', '--help'], { columns: 140 })).stdout)).toBeGreaterThan(80);
   });
 
+  test.each(['list', 'get', 'search', 'create', 'health', 'version', 'completion'])('help %s at 80 columns: examples on one line each (copy and paste), a space before each type', async (command) => {
+    const { stdout } = await runCliInProcess(['help', command]);
+    const lines = stdout.split('\n');
+    expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
+    const examples = lines.slice(lines.indexOf('Examples:') + 1).filter(Boolean);
+    expect(examples.length).toBeGreaterThan(0);
+    expect(examples.filter((line) => !/^ {2}(users-cli|source <\(users-cli) /.test(line))).toEqual([]);
+    expect(lines.filter((line) => /\S\[(boolean|string|number|array|choices|default)/.test(line))).toEqual([]);
+  });
+
   test('help COMMAND is COMMAND --help: its own flags first, then the global ones, then examples', async () => {
     const help = await runCliInProcess(['help', 'create']);
     expect(help).toEqual(await runCliInProcess(['create', '--help']));

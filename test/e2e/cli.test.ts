@@ -88,9 +88,9 @@ describe('with the built-in sample users', () => {
     expect(await cli(['search', '--agefrom=140', '--ageto=150', address])).toEqual(ok(''));
   });
 
-  test("search with from > to: the server's message", async () => {
+  test("search with from > to: the server's message, naming the flags: exit 2", async () => {
     expect(await cli(['search', '--agefrom=50', '--ageto=3', address])).toEqual(
-      failure('--agefrom (50) must not be greater than --ageto (3)'),
+      usage('--agefrom (50) must not be greater than --ageto (3)'),
     );
   });
 
@@ -233,9 +233,9 @@ describe('create', () => {
     expect(await cli(['create', '--email=DUP@example.com', '--firstname=Other', address])).toEqual(failure('email already exists'));
   });
 
-  test("invalid input: the server's message names the field", async () => {
-    expect(await cli(['create', '--email=old@example.com', '--age=200', address])).toEqual(failure('--age must be between 0 and 150, got 200'));
-    expect(await cli(['create', '--email=not-an-email', address])).toEqual(failure('--email "not-an-email" is not a valid email address'));
+  test("invalid input: the server's message names the flag, exit 2", async () => {
+    expect(await cli(['create', '--email=old@example.com', '--age=200', address])).toEqual(usage('--age must be between 0 and 150, got 200'));
+    expect(await cli(['create', '--email=not-an-email', address])).toEqual(usage('--email "not-an-email" is not a valid email address'));
     expect(await cli(['get', 'old@example.com', address])).toEqual(failure('the email old@example.com cannot be found'));
   });
 

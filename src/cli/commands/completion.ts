@@ -13,8 +13,9 @@ export const completionCommand: LocalCommand<{ shell: Shell }> = {
   configure: (yargs) => yargs.positional('shell', { type: 'string', choices: SHELLS, describe: 'bash, zsh or fish' }),
   examples: [
     ['source <($0 completion bash)', 'in ~/.bashrc'],
-    ['$0 completion zsh > "${fpath[1]}/_users-cli"', 'zsh'],
-    ['$0 completion fish > ~/.config/fish/completions/users-cli.fish', 'fish'],
+    // No description: an example wider than its column would wrap, and break copy and paste.
+    ['$0 completion zsh > "${fpath[1]}/_users-cli"', ''],
+    ['$0 completion fish > ~/.config/fish/completions/users-cli.fish', ''],
   ],
   input(args, context) {
     const given = stringArg(args, 'shell');

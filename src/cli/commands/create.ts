@@ -37,9 +37,9 @@ export const createCommand: RemoteCommand<CreateInput> = {
     'user.address': '--postaladdress',
   },
   examples: [
-    ['$0 create --email=ada@x.io --firstname=Ada --age=36', 'one user'],
+    ['$0 create --email=ada@x.io', 'one user: the email is enough'],
     ['$0 create --from-file=users.json', 'a user, or an array of them'],
-    ['$0 list -o json | $0 create --from-file=-', 'from stdin'],
+    ['$0 create --from-file=-', 'users from stdin, as JSON'],
   ],
   async input(args, context) {
     const file = stringArg(args, 'from-file');

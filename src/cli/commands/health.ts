@@ -13,7 +13,9 @@ export const healthCommand: RemoteCommand<{ service: string }> = {
   },
   examples: [
     ['$0 health', 'the whole server'],
-    ['$0 health --service=user.UserService -q', 'only the exit code'],
+    ['$0 health -q', 'only the exit code'],
+    // No description: an example wider than its column would wrap, and break copy and paste.
+    ['$0 health --service=user.UserService', ''],
   ],
   // "" is the whole server, as grpc-health-probe and Kubernetes ask.
   input: (args) => ({ service: stringArg(args, 'service') ?? '' }),

@@ -22,7 +22,7 @@ export const searchCommand: RemoteCommand<SearchInput & { paging: PagingInput }>
     ['$0 search --name=mael', 'finds Maël'],
     ['$0 search --agefrom=30 --ageto=42', 'ages 30 to 42, youngest first'],
     ['$0 search --name=an -o table', 'as a table'],
-    ['$0 search --agefrom=0 --ageto=150 --limit=5', 'the five youngest'],
+    ['$0 search --name=an --limit=5', 'the first five'],
   ],
   input(args, { argv }) {
     return { ...searchInput(args, argv), paging: pagingInput(args, argv) };

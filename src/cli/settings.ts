@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
 import { oneOf, parseGoBoolean } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
-import { parseDuration } from '../shared/duration';
+import { formatDuration, MAX_DURATION_MS, unboundedDurationMs } from '../shared/duration';
 import { portRangeProblem, splitHostPort } from '../shared/host-port';
 import { readCertificates, readKeyPair } from '../shared/pem-file';
 import { booleanFlagText, flagOn, type RawArgs } from './args';
@@ -183,10 +183,10 @@ function resolveConnection(sources: SettingSources, debug: string[]): Connection
   debug.push(`address ${resolvedAddress} (from ${address?.source ?? 'default'})`);
   const timeout = sources.string('timeout');
   const timeoutText = normaliseDurationText(timeout?.value ?? CLI_DEFAULTS.timeout);
-  const timeoutMs = parseDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new ConfigError(`invalid ${timeout?.source ?? '--timeout'} ${quote(timeout?.value ?? '')}: expected a positive duration such as 10s, 500ms or 2m`);
-  }
+  const timeoutMs = unboundedDurationMs(timeoutText);
+  const invalid = (reason: string) => new ConfigError(`invalid ${timeout?.source ?? '--timeout'} ${quote(timeout?.value ?? '')}: ${reason}`);
+  if (timeoutMs === undefined || timeoutMs <= 0) throw invalid('expected a positive duration such as 10s, 500ms or 2m');
+  if (timeoutMs > MAX_DURATION_MS) throw invalid(`longer than ${formatDuration(MAX_DURATION_MS)}, the longest timer Node.js keeps`);
   const tls = resolveTls(sources, debug);
   debug.push(`timeout ${timeoutText} (from ${timeout?.source ?? 'default'})`);
   return { address: resolvedAddress, tls, timeoutMs, timeoutText };

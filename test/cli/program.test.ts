@@ -284,6 +284,7 @@ describe('without a server', () => {
     [['-V', 'list'], 'users-cli: unknown flag -V (see users-cli list --help)'],
     [['list', 'extra'], 'users-cli: unknown argument: extra (see --help)'],
     [['list', '--timeout=soon'], 'users-cli: invalid --timeout "soon": expected a positive duration such as 10s, 500ms or 2m'],
+    [['list', '--timeout=600h'], 'users-cli: invalid --timeout "600h": longer than 596h31m23.647s, the longest timer Node.js keeps'],
     [['list', '--address=nope'], 'users-cli: invalid --address "nope": expected host:port, e.g. localhost:8000'],
     [['list', '--address=127.0.0.1:99999'], 'users-cli: invalid --address "127.0.0.1:99999": port 99999 is out of range (1 to 65535)'],
     [['list', '--address=127.0.0.1:0'], 'users-cli: invalid --address "127.0.0.1:0": port 0 is out of range (1 to 65535)'],

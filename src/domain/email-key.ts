@@ -9,7 +9,8 @@
  * Unicode's full case folding for every letter that matters in addresses
  * (ß → ss, ǅ → ǆ), which toLowerCase alone does not. The first lower-casing
  * is for the capital sharp s: ẞ upper-cases to itself but lower-cases to ß,
- * so ß, ẞ, ss and SS all fold to ss.
+ * so ß, ẞ, ss and SS all fold to ss. Unlike case folding, it makes the
+ * dotless ı an i (it upper-cases to I): kept, as the two look alike.
  */
 export function emailKey(email: string): string {
   // toLowerCase writes a word-final sigma as ς; case folding makes every sigma σ.

@@ -8,6 +8,7 @@ import { onExportStateChange, startTracing, type Tracing } from '../shared/traci
 import { oneLine } from '../shared/quote';
 import { SamplesFileError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
+import { ListenError } from './listen-failure';
 import { quietGrpcJs } from './quiet-grpc-js';
 import { jsonLogsRequested, startupFailureLine } from './startup-failure';
 import { startUsersServer } from './users-server';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     server = await startUsersServer(config, logger, undefined, tracing);
   } catch (error) {
-    const message = error instanceof SamplesFileError ? error.message : `cannot start: ${(error as Error).message}`;
+    const message = error instanceof SamplesFileError || error instanceof ListenError ? error.message : `cannot start: ${(error as Error).message}`;
     logger.debug('start-up failure', { error: (error as Error).stack });
     return failStartup(message, 1);
   }

@@ -19,6 +19,7 @@ import { ServingHealth } from './health';
 import { healthService } from './health-service';
 import { startHealthListener } from './health-listener';
 import { fullGarbageCollector } from './full-gc';
+import { listenFor } from './listen-failure';
 import { createServerMetrics, startMetricsListener } from './metrics';
 import { reflectionService, ServerReflectionService } from './reflection';
 import { watchTlsFiles } from './tls-reloader';
@@ -113,14 +114,16 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   }
 
   const credentials = serverCredentials(config.tls);
-  const { port, servers: http2Servers } = await listenCapturingHttp2Servers(() => server.listen(config.address, credentials));
+  const { port, servers: http2Servers } = await listenFor('--address', config.address, () => listenCapturingHttp2Servers(() => server.listen(config.address, credentials)));
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   // The probe port is a gRPC server too, as open to anyone who reaches it: the same bounds, counts and logs.
-  const healthListener = config.healthAddress ? await startHealthListener(config.healthAddress, healthImpl, options, onRejected) : undefined;
+  const healthAddress = config.healthAddress;
+  const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected)) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundLargeRequests(allHttp2Servers, fullGarbageCollector());
-  const metricsListener = metrics && config.metricsAddress ? await startMetricsListener(config.metricsAddress, metrics.registry) : undefined;
+  const metricsAddress = config.metricsAddress;
+  const metricsListener = metrics && metricsAddress ? await listenFor('--metrics-address', metricsAddress, () => startMetricsListener(metricsAddress, metrics.registry)) : undefined;
   health.serving();
 
   let stopping: Promise<void> | undefined;

@@ -36,7 +36,7 @@ describe('a port already in use', () => {
     expect(result.code).toBe(1);
     expect(parseOneJsonLine(result.stderr)).toMatchObject({
       level: 'error',
-      message: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]`,
+      message: `users-server: cannot listen on --address 127.0.0.1:${busy.port}: address already in use`,
     });
     for (const line of result.stdout.split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   });
@@ -44,6 +44,6 @@ describe('a port already in use', () => {
   test('in text: the same failure stays one plain line', async () => {
     const result = await runServer([`--address=127.0.0.1:${busy.port}`, '--metrics-address=']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]\n`);
+    expect(result.stderr).toBe(`users-server: cannot listen on --address 127.0.0.1:${busy.port}: address already in use\n`);
   });
 });

@@ -144,11 +144,28 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
 describe('cannot start: exit 1, one line on stderr', () => {
   const busy = useOccupiedPort();
 
-  test('the gRPC address is in use', async () => {
+  test('the gRPC address is in use: the line names --address and the address', async () => {
     expect(await runServer([`--address=127.0.0.1:${busy.port}`, '--metrics-address=', '--samples=false'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]\n`,
+      stderr: `users-server: cannot listen on --address 127.0.0.1:${busy.port}: address already in use\n`,
+    });
+  });
+
+  test('the health address is in use: the line names --health-address and the address', async () => {
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=', `--health-address=127.0.0.1:${busy.port}`, '--samples=false'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot listen on --health-address 127.0.0.1:${busy.port}: address already in use\n`,
+    });
+  });
+
+  test('an address this host does not have', async () => {
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never a local address.
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=192.0.2.1:0', '--samples=false'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'users-server: cannot listen on --metrics-address 192.0.2.1:0: not an address of this host\n',
     });
   });
 
@@ -157,7 +174,7 @@ describe('cannot start: exit 1, one line on stderr', () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n');
     expect(lines.some((line) => /^E .*No address added out of total 1 resolved$/.test(line))).toBe(true);
-    expect(lines).toContain(`users-server: cannot start: No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}]`);
+    expect(lines).toContain(`users-server: cannot listen on --address 127.0.0.1:${busy.port}: address already in use`);
   });
 
   // pglite:/proc/nope used to hang forever (Node's recursive mkdir loops under /proc).
@@ -172,11 +189,11 @@ describe('cannot start: exit 1, one line on stderr', () => {
     });
   });
 
-  test('the metrics address is in use', async () => {
+  test('the metrics address is in use (a second server with the default 9402, here a busy port): the line names --metrics-address and the address', async () => {
     expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busy.port}`, '--samples=false'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `users-server: cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${busy.port}\n`,
+      stderr: `users-server: cannot listen on --metrics-address 127.0.0.1:${busy.port}: address already in use\n`,
     });
   });
 });

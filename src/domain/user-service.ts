@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InsertResult, UserRecord, UserRepository } from '../repository/user-repository';
 import { LIMITS } from './limits';
 import { decodePageToken, encodePageToken, type PagedQuery, type PagePosition } from './page-token';
-import { conflict, full, invalid, notFound, type Outcome, success } from './result';
+import { conflict, type Failure, full, invalid, notFound, type Outcome, success } from './result';
 import { exceedsCodePoints, TextOverLimit } from './code-points';
 import { holdsControlCharacter } from './control-characters';
 import { canonicalEmail, emailKey } from './email-key';
@@ -34,6 +34,9 @@ export interface Page {
   tokenAfter(index: number): string;
 }
 
+/** What createAll answers: one create outcome per user, or the first user that refused the whole set, by its index. */
+export type SetOutcome = { ok: true; outcomes: Outcome<User>[] } | { ok: false; index: number; failure: Failure };
+
 /** The domain rules of the directory: validation, normalisation and ordering. */
 export class UserService {
   constructor(
@@ -43,13 +46,47 @@ export class UserService {
 
   async create(input: NewUser | undefined): Promise<Outcome<User>> {
     if (!input) return invalid('user is required');
+    const prepared = this.prepare(input);
+    if (!prepared.ok) return prepared;
+    return answer(await this.repository.insert(toUserRecord(prepared.value)), prepared.value);
+  }
+
+  /**
+   * Creates a set of users (the sample users) in one transaction: each is
+   * judged as create judges it, and nothing is stored unless every one is
+   * valid and distinct from the others; a store that fails or dies midway
+   * keeps none of them. A user whose email or id a stored user already has
+   * (another replica loading the same set) is refused as create refuses it,
+   * and the others are stored. Only a bounded store that is full (memory,
+   * --max-users) keeps the users that fit before the one refused.
+   */
+  async createAll(inputs: NewUser[]): Promise<SetOutcome> {
+    const users: User[] = [];
+    const emailKeys = new Set<string>();
+    const ids = new Set<string>();
+    for (const [index, input] of inputs.entries()) {
+      const prepared = this.prepare(input);
+      if (!prepared.ok) return { ok: false, index, failure: prepared };
+      const user = prepared.value;
+      const key = emailKey(user.email);
+      const taken = emailKeys.has(key) ? 'email-taken' : ids.has(user.id) ? 'id-taken' : undefined;
+      if (taken) return { ok: false, index, failure: conflict(refusal({ inserted: false, reason: taken }, user)) };
+      emailKeys.add(key);
+      ids.add(user.id);
+      users.push(user);
+    }
+    const results = await this.repository.insertAll(users.map(toUserRecord));
+    const outcomes = results.map((result, index) => answer(result, users[index]));
+    const index = outcomes.findIndex((outcome) => !outcome.ok && outcome.kind === 'full');
+    return index < 0 ? { ok: true, outcomes } : { ok: false, index, failure: outcomes[index] as Failure };
+  }
+
+  /** The user as it would be stored (trimmed, canonical email, an id), or why it cannot be. */
+  private prepare(input: NewUser): Outcome<User> {
     const user = normalise(input);
     const problem = validateNewUser(user);
     if (problem) return invalid(problem);
-    const stored = { ...user, email: canonicalEmail(user.email), id: user.id || this.newId() };
-    const result = await this.repository.insert(toUserRecord(stored));
-    if (!result.inserted) return result.reason === 'full' ? full(refusal(result, stored)) : conflict(refusal(result, stored));
-    return success(stored);
+    return success({ ...user, email: canonicalEmail(user.email), id: user.id || this.newId() });
   }
 
   async getByEmail(rawEmail: string | TextOverLimit): Promise<Outcome<User>> {
@@ -148,6 +185,11 @@ function normalise(user: NewUser): NewUser {
     phone: user.phone.trim(),
     address: user.address.trim(),
   };
+}
+
+function answer(result: InsertResult, user: User): Outcome<User> {
+  if (result.inserted) return success(user);
+  return result.reason === 'full' ? full(refusal(result, user)) : conflict(refusal(result, user));
 }
 
 function refusal(result: Exclude<InsertResult, { inserted: true }>, user: User): string {

@@ -22,6 +22,14 @@ export class MemoryUserRepository implements UserRepository {
   // Each method is synchronous inside, so a check-then-insert cannot interleave
   // with another call: that is what makes concurrent inserts safe here.
   async insert(record: UserRecord): Promise<InsertResult> {
+    return this.insertNow(record);
+  }
+
+  async insertAll(records: UserRecord[]): Promise<InsertResult[]> {
+    return records.map((record) => this.insertNow(record));
+  }
+
+  private insertNow(record: UserRecord): InsertResult {
     if (this.byEmailKey.has(record.emailKey)) return { inserted: false, reason: 'email-taken' };
     if (this.ids.has(record.user.id)) return { inserted: false, reason: 'id-taken' };
     if (this.byEmailKey.size >= this.maxUsers) return { inserted: false, reason: 'full', capacity: this.maxUsers };

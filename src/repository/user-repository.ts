@@ -29,6 +29,11 @@ export type AgePosition = AgeOrderKey;
 export interface UserRepository {
   /** Atomic: of concurrent inserts of one emailKey (or one id), exactly one succeeds. Committed before it resolves. */
   insert(record: UserRecord): Promise<InsertResult>;
+  /**
+   * In one transaction: each record is inserted or refused as insert would (the records before it count as stored),
+   * and the inserted ones are committed together when it resolves, none of them when it rejects or the process dies.
+   */
+  insertAll(records: UserRecord[]): Promise<InsertResult[]>;
   findByEmailKey(emailKey: string): Promise<User | undefined>;
   /** Up to `limit` records ordered by emailKey, strictly after `afterEmailKey` when given. */
   list(afterEmailKey: string | undefined, limit: number): Promise<UserRecord[]>;

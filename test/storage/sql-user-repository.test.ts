@@ -34,6 +34,18 @@ function describeSqlBackend(name: string, open: () => Promise<SqlDriver>, after:
     describePagingContract(`SqlUserRepository on ${name}`, emptied);
     describeNameSearchContract(`SqlUserRepository on ${name}`, emptied);
     describeControlCharacterContract(`SqlUserRepository on ${name}`, emptied);
+
+    test('insertAll is one transaction: a statement failing midway leaves none of the set, and the store takes the set again', async () => {
+      const repository = await emptied();
+      const set = ['a', 'b', 'c', 'd'].map((n) => toUserRecord(aUser({ id: n, email: `${n}@x.io` })));
+      // The repository stores records as given; PostgreSQL text cannot hold U+0000, so the third insert fails.
+      const broken = { ...set[2], user: { ...set[2].user, firstName: 'C\u0000' } };
+      await expect(repository.insertAll([set[0], set[1], broken, set[3]])).rejects.toThrow('invalid byte sequence for encoding "UTF8": 0x00');
+      expect(await repository.count()).toBe(0);
+      expect(await repository.insertAll(set)).toEqual(Array(4).fill({ inserted: true }));
+      expect(await repository.list(undefined, 10)).toEqual(set);
+      await repository.close();
+    });
   });
 }
 

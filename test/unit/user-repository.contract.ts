@@ -78,6 +78,30 @@ export function describeUserRepositoryContract(name: string, factory: () => Prom
       expect(await repository.count()).toBe(1);
     });
 
+    test('insertAll inserts each record in order, refusing each as insert would (earlier records of the set count as stored)', async () => {
+      await insertAll(alice);
+      const bob = toUserRecord(aUser({ id: 'id-bob', email: 'bob@x.io' }));
+      const results = await repository.insertAll([
+        mael,
+        toUserRecord(aUser({ id: 'alice-again', email: 'ALICE@x.io' })),
+        bob,
+        toUserRecord(aUser({ id: 'id-mael', email: 'mael-2@x.io' })),
+        toUserRecord(aUser({ id: 'bob-again', email: 'Bob@X.io' })),
+        jose,
+      ]);
+      expect(results).toEqual([
+        { inserted: true },
+        { inserted: false, reason: 'email-taken' },
+        { inserted: true },
+        { inserted: false, reason: 'id-taken' },
+        { inserted: false, reason: 'email-taken' },
+        { inserted: true },
+      ]);
+      expect(await repository.list(undefined, ALL)).toEqual([alice, bob, jose, mael]);
+      expect(await repository.insertAll([])).toEqual([]);
+      expect(await repository.count()).toBe(4);
+    });
+
     test('findByEmailKey finds by the exact key, and is undefined for an unknown one', async () => {
       await insertAll(alice, mael);
       expect(await repository.findByEmailKey('alice@x.io')).toEqual(alice.user);

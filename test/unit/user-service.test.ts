@@ -204,6 +204,55 @@ describe('create', () => {
   });
 });
 
+describe('createAll (the sample users)', () => {
+  test('creates every user as create would (trimmed, canonical email, generated id), in one insertAll', async () => {
+    const insertAll = jest.spyOn(repository, 'insertAll');
+    const insert = jest.spyOn(repository, 'insert');
+    expect(await service.createAll([aUser({ email: ' a@x.io ', id: 'a' }), aUser({ email: 'jose\u0301@x.io' })])).toEqual({
+      ok: true,
+      outcomes: [
+        { ok: true, value: aUser({ email: 'a@x.io', id: 'a' }) },
+        { ok: true, value: aUser({ email: 'jos\u00e9@x.io', id: 'generated-1' }) },
+      ],
+    });
+    expect(insertAll).toHaveBeenCalledTimes(1);
+    expect(insert).not.toHaveBeenCalled();
+    expect(await repository.count()).toBe(2);
+  });
+
+  test.each<[string, User[], number, string]>([
+    ['an invalid user', [aUser({ email: 'a@x.io' }), aUser({ email: 'b@x.io' }), aUser({ email: 'c@x.io', age: 151 })], 2, 'user.age must be between 0 and 150, got 151'],
+    ['an email twice (another case)', [aUser({ email: 'a@x.io' }), aUser({ email: 'b@x.io' }), aUser({ email: 'A@X.io' })], 2, 'email already exists'],
+    ['an id twice (once with spaces)', [aUser({ id: 'u1', email: 'a@x.io' }), aUser({ id: ' u1 ', email: 'b@x.io' })], 1, 'id u1 already exists'],
+  ])('%s refuses the whole set, naming its index, and stores none of it', async (_what, users, index, message) => {
+    const kind = message.endsWith('already exists') ? 'conflict' : 'invalid';
+    expect(await service.createAll(users)).toEqual({ ok: false, index, failure: { ok: false, kind, message } });
+    expect(await repository.count()).toBe(0);
+  });
+
+  test('a user whose email or id is already stored (a replica loading the same set) is refused as create refuses it; the others are stored', async () => {
+    await mustCreate(aUser({ id: 'b', email: 'b@x.io' }));
+    expect(await service.createAll([aUser({ id: 'a', email: 'a@x.io' }), aUser({ id: 'b2', email: 'B@x.io' }), aUser({ id: 'b', email: 'c@x.io' })])).toEqual({
+      ok: true,
+      outcomes: [
+        { ok: true, value: aUser({ id: 'a', email: 'a@x.io' }) },
+        { ok: false, kind: 'conflict', message: 'email already exists' },
+        { ok: false, kind: 'conflict', message: 'id b already exists' },
+      ],
+    });
+    expect(emailsOf(pageUsers(await service.list(FIRST_PAGE)) as User[])).toEqual(['a@x.io', 'b@x.io']);
+  });
+
+  test('a full store refuses the set at the first user that does not fit', async () => {
+    service = new UserService(new MemoryUserRepository(1));
+    expect(await service.createAll([aUser({ email: 'a@x.io' }), aUser({ email: 'b@x.io' })])).toEqual({
+      ok: false,
+      index: 1,
+      failure: { ok: false, kind: 'full', message: 'the directory is full (1 users)' },
+    });
+  });
+});
+
 describe('getByEmail', () => {
   beforeEach(async () => {
     await mustCreate(aUser({ id: 'a', email: 'Alice@x.io' }));

@@ -1,7 +1,7 @@
 import type { User } from '../../domain/user';
 import type { AgePosition, InsertResult, UserRecord, UserRepository } from '../user-repository';
 import { DatabaseAvailability } from './database-availability';
-import type { SqlDriver } from './sql-driver';
+import type { SqlDriver, SqlSession } from './sql-driver';
 
 interface UserRow {
   id: string;
@@ -34,18 +34,18 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async insert(record: UserRecord): Promise<InsertResult> {
-    const { user } = record;
-    return this.availability.run(async () => {
-      // Autocommit: the row is committed (and flushed, synchronous_commit) when this resolves.
-      const inserted = await this.driver.query(
-        `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
-        [user.id, record.emailKey, user.email, user.firstName, user.lastName, record.foldedFirstName, record.foldedLastName, user.age, user.phone, user.address],
-      );
-      if (inserted.length === 1) return { inserted: true };
-      // Rows are never deleted, so the row that won the conflict is still there to tell which key it was.
-      const emailTaken = await this.driver.query('SELECT 1 FROM users WHERE email_key = $1', [record.emailKey]);
-      return { inserted: false, reason: emailTaken.length > 0 ? 'email-taken' : 'id-taken' };
-    });
+    // Autocommit: the row is committed (and flushed, synchronous_commit) when this resolves.
+    return this.availability.run(() => insertInto(this.driver, record));
+  }
+
+  async insertAll(records: UserRecord[]): Promise<InsertResult[]> {
+    return this.availability.run(() =>
+      this.driver.transaction(async (session) => {
+        const results: InsertResult[] = [];
+        for (const record of records) results.push(await insertInto(session, record));
+        return results;
+      }),
+    );
   }
 
   async findByEmailKey(emailKey: string): Promise<User | undefined> {
@@ -88,6 +88,18 @@ export class SqlUserRepository implements UserRepository {
     const rows = await this.availability.run(() => this.driver.query<UserRow>(`SELECT ${COLUMNS} FROM users ${where}`, params));
     return rows.map(toRecord);
   }
+}
+
+async function insertInto(session: SqlSession, record: UserRecord): Promise<InsertResult> {
+  const { user } = record;
+  const inserted = await session.query(
+    `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+    [user.id, record.emailKey, user.email, user.firstName, user.lastName, record.foldedFirstName, record.foldedLastName, user.age, user.phone, user.address],
+  );
+  if (inserted.length === 1) return { inserted: true };
+  // Rows are never deleted, so the row that won the conflict is still there to tell which key it was.
+  const emailTaken = await session.query('SELECT 1 FROM users WHERE email_key = $1', [record.emailKey]);
+  return { inserted: false, reason: emailTaken.length > 0 ? 'email-taken' : 'id-taken' };
 }
 
 /** LIKE treats % and _ as wildcards and \ as the escape: a name query matches them literally. */

@@ -1,4 +1,5 @@
 import { CHART_DIR, FULLNAME, findObject, helmTemplate, kindsOf, renderObjects, type K8sObject } from './helm-chart';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 // The three storage modes: memory, PostgreSQL (database.*), PGlite on a volume (persistence.*).
@@ -17,7 +18,8 @@ describe('memory (the default)', () => {
   const objects = renderObjects();
   const deployment = findObject(objects, 'Deployment', FULLNAME);
 
-  test('no database, no volume, no Secret, no claim', () => {
+  test('no database, no volume, no Secret, no claim, no checksum annotation', () => {
+    expect(deployment.spec.template.metadata.annotations).toBeUndefined();
     expect(server(deployment).env).toBeUndefined();
     expect(server(deployment).args.filter((a: string) => a.startsWith('--database'))).toEqual([]);
     expect(deployment.spec.template.spec.volumes).toBeUndefined();
@@ -34,6 +36,12 @@ describe('postgres with an existing Secret', () => {
     expect(server(deployment).env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'users-grpc-postgres', key: 'database-url' } } }]);
     expect(server(deployment).args).toContain('--database-pool-size=20');
     expect(server(deployment).args.filter((a: string) => a.startsWith('--database-url'))).toEqual([]);
+  });
+
+  test('no checksum annotation: the chart cannot read the Secret (README: kubectl rollout restart, or a podAnnotations checksum)', () => {
+    expect(deployment.spec.template.metadata.annotations).toBeUndefined();
+    const annotated = renderObjects({ valuesFiles: [POSTGRES_VALUES], values: { podAnnotations: { 'checksum/database-secret': 'abc123' } } });
+    expect(findObject(annotated, 'Deployment', FULLNAME).spec.template.metadata.annotations).toEqual({ 'checksum/database-secret': 'abc123' });
   });
 
   test('several pods: the HPA and the PDB render, with a rolling update', () => {
@@ -62,6 +70,22 @@ describe('postgres with database.url', () => {
     expect(server(deployment).env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: `${FULLNAME}-database`, key: 'url' } } }]);
   });
 
+  test.each(['POSTGRES://app@db/users', 'PostgreSQL://app@db/users'])('the scheme in any case, as users-server takes it: %s', (other) => {
+    expect(findObject(renderObjects({ values: { storage: { type: 'postgres' }, database: { url: other } } }), 'Secret').stringData).toEqual({ url: other });
+  });
+
+  test('the pod template carries a checksum of the URL: a new database.url rolls the pods, the same one does not', () => {
+    const annotationsFor = (values: object) => findObject(renderObjects({ values }), 'Deployment', FULLNAME).spec.template.metadata.annotations;
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'checksum/database-secret': sha256(url) });
+    const other = 'postgres://app:n3w-secret@db.internal:5432/users?sslmode=require';
+    expect(annotationsFor({ storage: { type: 'postgres' }, database: { url: other } })).toEqual({ 'checksum/database-secret': sha256(other) });
+    expect(annotationsFor({ storage: { type: 'postgres' }, database: { url }, podAnnotations: { team: 'directory' } })).toEqual({
+      'checksum/database-secret': sha256(url),
+      team: 'directory',
+    });
+  });
+
   test('the password appears nowhere but in that Secret', () => {
     const documents = result.stdout.split(/^---$/m).filter((doc) => doc.includes('s3cret'));
     expect(documents).toHaveLength(1);
@@ -87,8 +111,28 @@ describe('pglite on a PersistentVolumeClaim', () => {
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } });
   });
 
-  test.each(['768Mi', '1Gi', '1073741824', '2G'])('a memory limit of %s is enough', (memory) => {
-    expect(helmTemplate({ valuesFiles: [PGLITE_VALUES], values: { resources: { limits: { memory } } } }).code).toBe(0);
+  // Every quantity Kubernetes takes, compared by its value: exponents, fractions, a YAML number, huge ones.
+  test.each<string | number>(['768Mi', '1Gi', '1073741824', '2G', '1e9', '1E9', '0.75Gi', '.75Gi', '+1Gi', 805306368, '1Ei', '1e400', '805306368000m'])(
+    'a memory limit of %s is enough',
+    (memory) => {
+      expect(helmTemplate({ valuesFiles: [PGLITE_VALUES], values: { resources: { limits: { memory } } } })).toMatchObject({ code: 0, stderr: '' });
+    },
+  );
+
+  test.each(['8e8', '768000k', '767Mi', '1e-3', '0.5Gi', 805306367])('a memory limit of %s (under 768 MiB) is refused', (memory) => {
+    const result = helmTemplate({ valuesFiles: [PGLITE_VALUES], values: { resources: { limits: { memory } } } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`users-grpc: storage.type is pglite, but resources.limits.memory is ${memory}: PGlite`);
+  });
+
+  test.each(['ReadWriteOnce', 'ReadWriteOncePod'])('the access mode %s', (mode) => {
+    const claim = findObject(renderObjects({ valuesFiles: [PGLITE_VALUES], values: { persistence: { accessModes: [mode] } } }), 'PersistentVolumeClaim');
+    expect(claim.spec.accessModes).toEqual([mode]);
+  });
+
+  test('a size in any quantity form', () => {
+    const claim = findObject(renderObjects({ valuesFiles: [PGLITE_VALUES], values: { persistence: { size: '5e9' } } }), 'PersistentVolumeClaim');
+    expect(claim.spec.resources.requests.storage).toBe('5e9');
   });
 
   test('an existing claim instead', () => {
@@ -135,6 +179,16 @@ describe('storage combinations the chart refuses, each with a one-line reason', 
     ['a pool size of 0', { database: { poolSize: 0 } }, "at '/database/poolSize': minimum: got 0, want 1"],
     ['a size that is not a quantity', { persistence: { size: 'big' } }, "at '/persistence/size'"],
     ['an unknown database key', { database: { password: 'x' } }, "at '/database': additional properties 'password' not allowed"],
+    ['a memory limit that is not a quantity (1e3M)', { resources: { limits: { memory: '1e3M' } } }, "at '/resources/limits/memory': '1e3M' does not match pattern"],
+    ['a memory request that is not a quantity (1.5E3Mi)', { resources: { requests: { memory: '1.5E3Mi' } } }, "at '/resources/requests/memory': '1.5E3Mi' does not match pattern"],
+    ['a negative memory limit', { resources: { limits: { memory: -1 } } }, "at '/resources/limits/memory': minimum: got -1, want 0"],
+    ['ReadOnlyMany for the data directory', { persistence: { accessModes: ['ReadOnlyMany'] } }, "at '/persistence/accessModes/0': value must be one of 'ReadWriteOnce', 'ReadWriteOncePod'"],
+    ['ReadWriteMany for the data directory', { persistence: { accessModes: ['ReadWriteMany'] } }, "at '/persistence/accessModes/0': value must be one of 'ReadWriteOnce', 'ReadWriteOncePod'"],
+    ['an access mode twice', { persistence: { accessModes: ['ReadWriteOnce', 'ReadWriteOnce'] } }, "at '/persistence/accessModes': items at 0 and 1 are equal"],
+    ['a Secret name that is not one (Bad_Name)', { database: { existingSecret: 'Bad_Name' } }, "at '/database/existingSecret': 'Bad_Name' does not match pattern"],
+    ['a Secret name over 253 characters', { database: { existingSecret: 'a'.repeat(254) } }, "at '/database/existingSecret': maxLength: got 254, want 253"],
+    ['a Secret key with a slash', { database: { secretKey: 'db/url' } }, "at '/database/secretKey': 'db/url' does not match pattern"],
+    ['a claim name that is not one', { persistence: { existingClaim: 'Data' } }, "at '/persistence/existingClaim': 'Data' does not match pattern"],
   ])('values.schema.json refuses %s', (_name, values, message) => {
     expect(refusal(values)).toContain(message);
   });

@@ -108,13 +108,32 @@ must not take for cleartext.
 {{- if .Values.database.existingSecret }}{{ .Values.database.secretKey }}{{ else }}url{{ end }}
 {{- end }}
 
-{{/* A memory quantity (256Mi, 1Gi, 800M, 1073741824, ...) in whole MiB. */}}
+{{/*
+A memory quantity in whole MiB, capped at 2^40 MiB. Read by Kubernetes' grammar,
+which the schema checks (768Mi, 1Gi, 800M, 1e9, 0.5Gi, .5Gi, 1073741824, a YAML
+number), so that every quantity Kubernetes takes compares by its value.
+*/}}
 {{- define "users-grpc.memoryMiB" -}}
-{{- $quantity := toString . }}
-{{- $number := regexFind "^[0-9.]+" $quantity }}
-{{- $unit := trimPrefix $number $quantity }}
-{{- $bytes := dict "" 1.0 "k" 1000.0 "Ki" 1024.0 "M" 1000000.0 "Mi" 1048576.0 "G" 1000000000.0 "Gi" 1073741824.0 "T" 1000000000000.0 "Ti" 1099511627776.0 }}
-{{- divf (mulf (float64 $number) (get $bytes $unit | default 0.0)) 1048576.0 | floor | int }}
+{{- $quantity := include "users-grpc.quantityText" . }}
+{{- $number := regexFind "^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)" $quantity }}
+{{- $suffix := trimPrefix $number $quantity }}
+{{- $bytes := float64 (trimPrefix "+" $number) }}
+{{- if regexMatch "^[eE][+-]?[0-9]+$" $suffix }}
+{{- $exponent := regexFind "[0-9]+$" $suffix | int }}
+{{- /* Past 10^40 bytes the cap decides anyway. */}}
+{{- range until (min $exponent 40 | int) }}
+{{- $bytes = ternary (divf $bytes 10.0) (mulf $bytes 10.0) (contains "-" $suffix) }}
+{{- end }}
+{{- else }}
+{{- $factors := dict "" 1.0 "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "P" 1000000000000000.0 "E" 1000000000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 }}
+{{- $bytes = mulf $bytes (get $factors $suffix | default 0.0) }}
+{{- end }}
+{{- minf (divf $bytes 1048576.0) 1099511627776.0 | floor | int }}
+{{- end }}
+
+{{/* A quantity as written: a YAML number in plain digits (805306368, not 8.05306368e+08). */}}
+{{- define "users-grpc.quantityText" -}}
+{{- if kindIs "string" . }}{{ . }}{{ else }}{{ regexReplaceAll "[.]?0+$" (printf "%f" (float64 .)) "" }}{{ end }}
 {{- end }}
 
 {{/* More than one pod may run at once. */}}
@@ -143,7 +162,7 @@ saying what is wrong and what to do.
 {{- end }}
 {{- $memoryLimit := dig "limits" "memory" "" (.Values.resources | default dict) }}
 {{- if and (eq $storage "pglite") $memoryLimit (lt (int (include "users-grpc.memoryMiB" $memoryLimit)) 768) }}
-{{- fail (printf "users-grpc: storage.type is pglite, but resources.limits.memory is %s: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more." (toString $memoryLimit)) }}
+{{- fail (printf "users-grpc: storage.type is pglite, but resources.limits.memory is %s: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more." (include "users-grpc.quantityText" $memoryLimit)) }}
 {{- end }}
 {{- $database := or .Values.database.url .Values.database.existingSecret }}
 {{- if and (eq $storage "postgres") (not $database) }}
@@ -155,7 +174,7 @@ saying what is wrong and what to do.
 {{- if and $database (ne $storage "postgres") }}
 {{- fail (printf "users-grpc: database.url and database.existingSecret are for storage.type=postgres; storage.type is %s." $storage) }}
 {{- end }}
-{{- if and .Values.database.url (not (regexMatch "^postgres(ql)?://" .Values.database.url)) }}
+{{- if and .Values.database.url (not (regexMatch "^(?i)postgres(ql)?://" .Values.database.url)) }}
 {{- fail "users-grpc: database.url must start with postgres:// or postgresql://." }}
 {{- end }}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}

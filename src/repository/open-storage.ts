@@ -2,7 +2,7 @@ import { MemoryUserRepository } from './memory-user-repository';
 import { describeStorage, type Storage } from './database-url';
 import type { DatabaseAvailability } from './sql/database-availability';
 import { migrate, type MigrationOutcome } from './sql/migrate';
-import type { SqlDriver } from './sql/sql-driver';
+import { resourceShortage, type SqlDriver } from './sql/sql-driver';
 import { SqlUserRepository } from './sql/sql-user-repository';
 import { tracedSqlDriver } from './sql/traced-sql-driver';
 import type { Tracing } from '../shared/tracing';
@@ -47,7 +47,9 @@ async function openMigrated(storage: Exclude<Storage, { kind: 'memory' }>, optio
     return { driver, migration: await migrate(driver) };
   } catch (error) {
     await driver.close().catch(() => {});
-    throw driver.isUnavailable(error) ? new Error(`database unavailable (${driver.description}): ${(error as Error).message}`) : error;
+    if (driver.isUnavailable(error)) throw new Error(`database unavailable (${driver.description}): ${(error as Error).message}`);
+    if (resourceShortage(error)) throw new Error(`database short of resources (${driver.description}): ${(error as Error).message}`);
+    throw error;
   }
 }
 

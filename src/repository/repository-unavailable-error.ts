@@ -3,8 +3,25 @@
  * The transport answers UNAVAILABLE `database unavailable`; the cause stays in the server log.
  */
 export class RepositoryUnavailableError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('database unavailable', options);
+  constructor(options?: { cause?: unknown }, message = 'database unavailable') {
+    super(message, options);
     this.name = 'RepositoryUnavailableError';
+  }
+}
+
+/**
+ * The database answers but refused this call for want of a resource (too many
+ * connections, memory, a statement cancelled by its timeout; or its disk is
+ * full). It is not down: health stays SERVING. The transport answers UNAVAILABLE
+ * `database overloaded` (retry later), or RESOURCE_EXHAUSTED `database storage
+ * is full` (retrying will not help until an operator acts; reads still work).
+ */
+export class RepositoryOverloadedError extends RepositoryUnavailableError {
+  constructor(
+    readonly storageFull: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(options, storageFull ? 'database storage is full' : 'database overloaded');
+    this.name = 'RepositoryOverloadedError';
   }
 }

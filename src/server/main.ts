@@ -33,6 +33,10 @@ async function main(): Promise<void> {
     if (!(error instanceof ConfigError)) throw error;
     return failStartup(error.message, 2);
   }
+  // Start-up (or migrate) whose work stopped without settling, with nothing left to wait for (a callback a
+  // library lost), would end the process with status 0 and no word: it is a failure like any other.
+  const stalled = () => failStartup(`${migrateOnly ? 'migrate' : 'cannot start'}: start-up stopped with nothing left to wait for (a bug: run with -v and report it)`, 1);
+  process.once('beforeExit', stalled);
   ignoreLogStreamErrors();
   const logger = createLogger({ format: config.logFormat, level: config.logLevel });
   try {
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
     return failStartup(message, 1);
   }
 
+  process.removeListener('beforeExit', stalled);
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {

@@ -85,6 +85,10 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     if (available) logger.info('database available again: serving user.UserService');
     else logger.error('database unavailable: user.UserService is NOT_SERVING until it answers again', { error: errorMessage(cause) });
   });
+  // Not an outage: health stays SERVING; at most one line a minute.
+  availability?.onShortage((cause, refusedCalls) => {
+    logger.warn('database short of resources: calls refused, user.UserService stays SERVING', { error: errorMessage(cause), refused_calls: refusedCalls });
+  });
   const terminator = createTerminator();
   // No metrics wanted, no counting and no process-metrics timers either.
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;

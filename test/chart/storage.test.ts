@@ -34,7 +34,7 @@ describe('postgres with an existing Secret', () => {
 
   test('DATABASE_URL comes from the Secret and key given; the pool size is a flag', () => {
     expect(server(deployment).env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'users-grpc-postgres', key: 'database-url' } } }]);
-    expect(server(deployment).args).toContain('--database-pool-size=20');
+    expect(server(deployment).args).toContain('--database-pool-size=10');
     expect(server(deployment).args.filter((a: string) => a.startsWith('--database-url'))).toEqual([]);
   });
 
@@ -50,6 +50,12 @@ describe('postgres with an existing Secret', () => {
     expect(deployment.spec.strategy.type).toBe('RollingUpdate');
     // Not the chart's to create: the Secret exists.
     expect(kindsOf(objects)).not.toContain('Secret');
+  });
+
+  test("at its most pods (maxReplicas and a rolling update's surge), the pools fit PostgreSQL's default max_connections (100, 3 for superusers)", () => {
+    const pods = findObject(objects, 'HorizontalPodAutoscaler').spec.maxReplicas + deployment.spec.strategy.rollingUpdate.maxSurge;
+    const poolSize = Number(/^--database-pool-size=(\d+)$/.exec(server(deployment).args.find((a: string) => a.startsWith('--database-pool-size=')))![1]);
+    expect(pods * poolSize).toBeLessThanOrEqual(97);
   });
 
   test('replicaCount > 1 without autoscaling', () => {

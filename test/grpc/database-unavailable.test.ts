@@ -1,4 +1,4 @@
-import { RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
 import { clientErrorOf } from '../support/client-errors';
 import { failingRepository } from '../support/failing-repository';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
@@ -22,4 +22,21 @@ test.each([
   expect(await clientErrorOf(call())).toEqual({ code: 'UNAVAILABLE', details: 'database unavailable' });
   expect(env.logger.lines.filter((l) => l.message === 'unexpected error in call')).toEqual([]);
   expect(callLines(env.logger.lines, path)).toEqual([{ level: 'info', message: 'call', method: path, grpc_code: 'UNAVAILABLE', duration_ms: expect.any(Number) }]);
+});
+
+describe('a database short of resources', () => {
+  test.each([
+    [false, 'UNAVAILABLE', 'database overloaded'],
+    [true, 'RESOURCE_EXHAUSTED', 'database storage is full'],
+  ])('storage full %s: %s "%s", no detail on the wire', async (storageFull, code, details) => {
+    const overloaded = new RepositoryOverloadedError(storageFull, { cause: new Error('too many connections for role "app" (password hunter2)') });
+    const server = await startInProcessServer({}, failingRepository(overloaded, 'insert', 'list'));
+    try {
+      expect(await clientErrorOf(server.client.list({}))).toEqual({ code, details });
+      expect(await clientErrorOf(server.client.create({ user: { id: '', age: 1, name: { first: 'A', last: 'B' }, email: 'a@x.io', phone: '', address: '' } }))).toEqual({ code, details });
+      expect(server.logger.lines.filter((l) => l.message === 'unexpected error in call')).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

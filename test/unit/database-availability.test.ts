@@ -1,5 +1,5 @@
-import { RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
-import { DatabaseAvailability } from '../../src/repository/sql/database-availability';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
+import { DatabaseAvailability, SHORTAGE_REPORT_INTERVAL_MS } from '../../src/repository/sql/database-availability';
 
 class Down extends Error {}
 
@@ -84,4 +84,34 @@ test('stop ends the probing', async () => {
   db.availability.stop();
   await jest.advanceTimersByTimeAsync(100);
   expect(db.pings()).toBe(pings);
+});
+
+/** An error as pg and PGlite give it: a SQLSTATE in `code`. */
+const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+test('a shortage (class 53, a statement timeout) refuses the call but is no outage: no change, reports at most once a minute with the count', async () => {
+  jest.useFakeTimers();
+  const db = fakeDatabase();
+  const reports: Array<[string, number]> = [];
+  db.availability.onShortage((cause, refused) => reports.push([(cause as Error).message, refused]));
+  const refuse = (code: string, message: string) => db.availability.run(() => Promise.reject(sqlError(code, message))).catch((e: unknown) => e);
+
+  const tooMany = await refuse('53300', 'too many connections for role "app"');
+  expect(tooMany).toBeInstanceOf(RepositoryOverloadedError);
+  expect(tooMany).toMatchObject({ message: 'database overloaded', storageFull: false, cause: expect.objectContaining({ code: '53300' }) });
+  expect(await refuse('57014', 'canceling statement due to statement timeout')).toMatchObject({ message: 'database overloaded', storageFull: false });
+  expect(await refuse('53100', 'could not extend file: No space left on device')).toMatchObject({ message: 'database storage is full', storageFull: true });
+  await expect(db.query()).resolves.toBe('rows');
+  expect(db.availability.isAvailable).toBe(true);
+  expect(db.changes).toEqual([]);
+  expect(reports).toEqual([['too many connections for role "app"', 1]]);
+
+  await jest.advanceTimersByTimeAsync(SHORTAGE_REPORT_INTERVAL_MS);
+  await refuse('53200', 'out of memory');
+  expect(reports).toEqual([
+    ['too many connections for role "app"', 1],
+    ['out of memory', 3],
+  ]);
+  expect(db.pings()).toBe(0);
+  db.availability.stop();
 });

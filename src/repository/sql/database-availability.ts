@@ -1,18 +1,30 @@
-import { RepositoryUnavailableError } from '../repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../repository-unavailable-error';
+import { resourceShortage } from './sql-driver';
 
 export type AvailabilityListener = (available: boolean, cause?: unknown) => void;
+/** `refusedCalls`: calls refused for want of a resource since the last report (this one included). */
+export type ShortageListener = (cause: unknown, refusedCalls: number) => void;
+
+/** Shortages (too many connections, disk full) come and go with each call: reported at most once a minute. */
+export const SHORTAGE_REPORT_INTERVAL_MS = 60_000;
 
 /**
  * Whether the database answers. The first call that finds it unreachable
  * turns it "down": later calls fail at once (no wait for a connect timeout
  * each), and a probe retries in the background until the database answers
  * again. Listeners hear each change of state once (health, one log line).
+ * A database short of a resource (SQLSTATE class 53, a statement timeout) is
+ * not down: the call fails, health does not change, and shortages are
+ * reported at most once per SHORTAGE_REPORT_INTERVAL_MS.
  */
 export class DatabaseAvailability {
   private available = true;
   private probeTimer?: NodeJS.Timeout;
   private closed = false;
   private readonly listeners: AvailabilityListener[] = [];
+  private readonly shortageListeners: ShortageListener[] = [];
+  private lastShortageReport = -Infinity;
+  private unreportedShortages = 0;
 
   constructor(
     private readonly ping: () => Promise<void>,
@@ -28,15 +40,24 @@ export class DatabaseAvailability {
     this.listeners.push(listener);
   }
 
-  /** Runs `work`, turning "cannot reach the database" into RepositoryUnavailableError. */
+  onShortage(listener: ShortageListener): void {
+    this.shortageListeners.push(listener);
+  }
+
+  /** Runs `work`, turning "cannot reach the database" into RepositoryUnavailableError, a shortage into RepositoryOverloadedError. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.available) throw new RepositoryUnavailableError();
     try {
       return await work();
     } catch (error) {
-      if (!this.isUnavailable(error)) throw error;
-      this.markDown(error);
-      throw new RepositoryUnavailableError({ cause: error });
+      if (this.isUnavailable(error)) {
+        this.markDown(error);
+        throw new RepositoryUnavailableError({ cause: error });
+      }
+      const shortage = resourceShortage(error);
+      if (shortage === undefined) throw error;
+      this.reportShortage(error);
+      throw new RepositoryOverloadedError(shortage === 'storage-full', { cause: error });
     }
   }
 
@@ -44,6 +65,16 @@ export class DatabaseAvailability {
   stop(): void {
     this.closed = true;
     clearTimeout(this.probeTimer);
+  }
+
+  private reportShortage(cause: unknown): void {
+    this.unreportedShortages += 1;
+    const now = Date.now();
+    if (now - this.lastShortageReport < SHORTAGE_REPORT_INTERVAL_MS) return;
+    this.lastShortageReport = now;
+    const refused = this.unreportedShortages;
+    this.unreportedShortages = 0;
+    for (const listener of this.shortageListeners) listener(cause, refused);
   }
 
   private markDown(cause: unknown): void {

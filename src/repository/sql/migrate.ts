@@ -19,6 +19,7 @@ export interface MigrationOutcome {
  * migration once, and the others wait, then find nothing to do.
  */
 export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
+  // Unbounded: waiting for another replica's migration, or building an index, may rightly take long.
   return driver.transaction(async (session) => {
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await session.exec(
@@ -37,5 +38,5 @@ export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
       applied.push(migration.version);
     }
     return { applied, version: LATEST_SCHEMA_VERSION };
-  });
+  }, { unbounded: true });
 }

@@ -1,5 +1,29 @@
-import { DatabaseError, Pool, type PoolClient, type PoolConfig } from 'pg';
-import { isUnavailableSqlState, type SqlDriver, type SqlSession } from './sql-driver';
+import { DatabaseError, Pool, type PoolConfig, type QueryConfig } from 'pg';
+import { isUnavailableSqlState, type SqlDriver, type SqlSession, type TransactionOptions } from './sql-driver';
+
+/**
+ * Bounds on every wait for PostgreSQL, so that a database that hangs (stopped,
+ * a dead link that sends no reset) fails calls with UNAVAILABLE well within a
+ * client's usual deadline (users-cli's is 10 s): connecting (5 s) plus one
+ * statement (4 s) stays under it. Legitimate statements take milliseconds.
+ */
+export interface PgTimeouts {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  closeMs: number;
+}
+
+export const PG_TIMEOUTS: Readonly<PgTimeouts> = {
+  /** TCP, TLS and authentication of a new connection, and the wait for a pooled one when all are busy. */
+  connectMs: 5000,
+  /** The database cancels a statement running longer (SQLSTATE 57014): its work stops too. */
+  statementMs: 3000,
+  /** The client gives up on a database that does not answer at all; the connection is then destroyed. */
+  queryMs: 4000,
+  /** Closing the pool at shutdown: a connection to a hung database is not waited for. */
+  closeMs: 2000,
+};
 
 /** PostgreSQL through a node-postgres pool. */
 export class PgDriver implements SqlDriver {
@@ -9,12 +33,14 @@ export class PgDriver implements SqlDriver {
     clientConfig: PoolConfig,
     poolSize: number,
     readonly description: string,
+    private readonly timeouts: Readonly<PgTimeouts> = PG_TIMEOUTS,
   ) {
     this.pool = new Pool({
       ...clientConfig,
       max: poolSize,
       // Fail fast when the server is unreachable rather than wait for TCP.
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: timeouts.connectMs,
+      statement_timeout: timeouts.statementMs,
       keepAlive: true,
       application_name: clientConfig.application_name ?? 'users-server',
     });
@@ -24,23 +50,33 @@ export class PgDriver implements SqlDriver {
   }
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
-    return (await this.pool.query(sql, params)).rows as Row[];
+    // pool.query hands back a connection whose statement failed (timed out) with its error: the pool destroys it.
+    return (await this.pool.query(this.bounded(sql, params))).rows as Row[];
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    await this.pool.query(this.bounded(sql));
   }
 
-  async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const statement = (sql: string, params?: unknown[]) => client.query(options.unbounded ? { text: sql, values: params } : this.bounded(sql, params));
     try {
-      await client.query('BEGIN');
-      const result = await work(clientSession(client));
-      await client.query('COMMIT');
+      await statement('BEGIN');
+      // Migrations: an index build may rightly take minutes.
+      if (options.unbounded) await statement('SET LOCAL statement_timeout = 0');
+      const result = await work({
+        query: async <Row>(sql: string, params?: unknown[]) => (await statement(sql, params)).rows as Row[],
+        exec: async (sql: string) => void (await statement(sql)),
+      });
+      await statement('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      // A connection that timed out or broke is not asked to roll back (it would wait again):
+      // it is destroyed, and PostgreSQL rolls back a transaction whose connection is gone.
+      if (this.isUnavailable(error)) broken = error as Error;
+      else await statement('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
       // A connection that could not even roll back is destroyed, not reused.
@@ -53,19 +89,21 @@ export class PgDriver implements SqlDriver {
     if (!(error instanceof Error)) return false;
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== undefined) return NETWORK_ERROR_CODES.has(code);
-    return /Connection terminated|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(error.message);
+    return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed/i.test(error.message);
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    // Bounded: the pool waits for connections still in use, which a hung database never hands back.
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeouts.closeMs)));
+    await Promise.race([this.pool.end(), waited]);
+    clearTimeout(timer);
+  }
+
+  /** A statement under the client-side timeout (QueryConfig's types lack query_timeout, which pg reads). */
+  private bounded(sql: string, params?: unknown[]): QueryConfig {
+    return { text: sql, values: params, query_timeout: this.timeouts.queryMs } as QueryConfig;
   }
 }
 
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-
-function clientSession(client: PoolClient): SqlSession {
-  return {
-    query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
-    exec: async (sql: string) => void (await client.query(sql)),
-  };
-}

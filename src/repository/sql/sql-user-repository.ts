@@ -39,12 +39,16 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async insertAll(records: UserRecord[]): Promise<InsertResult[]> {
+    // A start-up step (samples), unbounded like the migrations: it may wait for another replica's rows.
     return this.availability.run(() =>
-      this.driver.transaction(async (session) => {
-        const results: InsertResult[] = [];
-        for (const record of records) results.push(await insertInto(session, record));
-        return results;
-      }),
+      this.driver.transaction(
+        async (session) => {
+          const results: InsertResult[] = [];
+          for (const record of records) results.push(await insertInto(session, record));
+          return results;
+        },
+        { unbounded: true },
+      ),
     );
   }
 

@@ -15,7 +15,7 @@ export function tracedSqlDriver(driver: SqlDriver, tracing: Pick<Tracing, 'inSpa
   return {
     query: outside.query,
     exec: outside.exec,
-    transaction: (work) => tracing.inSpan('transaction', { 'db.system.name': 'postgresql' }, () => driver.transaction((session) => work(traced(session)))),
+    transaction: (work, options) => tracing.inSpan('transaction', { 'db.system.name': 'postgresql' }, () => driver.transaction((session) => work(traced(session)), options)),
     isUnavailable: (error) => driver.isUnavailable(error),
     description: driver.description,
     close: () => driver.close(),

@@ -1,6 +1,6 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
-import { RepositoryUnavailableError } from '../../repository/repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../repository/repository-unavailable-error';
 import type { Logger } from '../../shared/logger';
 
 /**
@@ -17,7 +17,11 @@ export function internalErrorMiddleware(logger: Logger): ServerMiddleware {
       return yield* call.next(call.request, context);
     } catch (error) {
       if (error instanceof ServerError || isAbortError(error)) throw error;
-      if (error instanceof RepositoryUnavailableError) throw new ServerError(Status.UNAVAILABLE, 'database unavailable');
+      if (error instanceof RepositoryUnavailableError) {
+        // The message is the error's own, fixed text (database unavailable, overloaded, storage full): never the cause.
+        const full = error instanceof RepositoryOverloadedError && error.storageFull;
+        throw new ServerError(full ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE, error.message);
+      }
       logger.error('unexpected error in call', { method: call.method.path, error: errorDetail(error) });
       throw new ServerError(Status.INTERNAL, 'internal error');
     }

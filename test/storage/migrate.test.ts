@@ -136,6 +136,56 @@ test('PGSSLMODE and PGSSLROOTCERT: a bad mode names PGSSLMODE (exit 2); an unrea
   });
 });
 
+/** A database of the test's own making on the run's server; dropped with the file's other data. */
+async function otherDatabase(name: string, create: string, setUp?: string): Promise<string> {
+  const server = new Client({ connectionString: database.url });
+  await server.connect();
+  try {
+    await server.query(`DROP DATABASE IF EXISTS ${name}`);
+    await server.query(`CREATE DATABASE ${name} ${create}`);
+    others.push(name);
+  } finally {
+    await server.end();
+  }
+  const url = new URL(database.url);
+  url.pathname = `/${name}`;
+  if (setUp) {
+    const client = new Client({ connectionString: url.href });
+    await client.connect();
+    await client.query(setUp);
+    await client.end();
+  }
+  return url.href;
+}
+const others: string[] = [];
+afterAll(async () => {
+  const server = new Client({ connectionString: database.url });
+  await server.connect();
+  for (const name of others) await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await server.end();
+});
+
+test('a database that is not UTF8: exit 1, one line saying it must be (before any migration runs)', async () => {
+  const url = await otherDatabase(`users_latin1_${process.pid}`, "ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+  const message = "the database's encoding is LATIN1: users-server needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)";
+  expect(await server(['migrate', `--database-url=${url}`])).toEqual({ code: 1, stdout: '', stderr: `users-server: migrate: ${message}\n` });
+  expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${url}`])).toEqual({ code: 1, stdout: '', stderr: `users-server: cannot start: ${message}\n` });
+});
+
+test('a users table users-server did not create: exit 1, one line saying so and what to do; the table is left as it was', async () => {
+  const url = await otherDatabase(`users_foreign_${process.pid}`, '', "CREATE TABLE users (login text PRIMARY KEY); INSERT INTO users VALUES ('theirs')");
+  expect(await server(['migrate', `--database-url=${url}`])).toEqual({
+    code: 1,
+    stdout: '',
+    stderr:
+      'users-server: migrate: migration 0001_create_users: relation "users" already exists, but users-server did not create it (schema_migrations has no version): use an empty database, or drop or rename that table\n',
+  });
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  expect((await client.query('SELECT login FROM users')).rows).toEqual([{ login: 'theirs' }]);
+  await client.end();
+});
+
 test('an unreachable database at start: exit 1, one line without the password', async () => {
   const port = await freePort();
   const result = await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=postgres://app:hunter2@127.0.0.1:${port}/users`]);

@@ -1,5 +1,5 @@
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-import type { SqlDriver } from './sql-driver';
+import { resourceShortage, type SqlDriver } from './sql-driver';
 
 /** The database was migrated by a newer users-server: running this one could corrupt it. */
 export class SchemaTooNewError extends Error {}
@@ -21,6 +21,11 @@ export interface MigrationOutcome {
 export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
   // Unbounded: waiting for another replica's migration, or building an index, may rightly take long.
   return driver.transaction(async (session) => {
+    // Users' names are Unicode: in another encoding, a name (or the schema's own comments) would fail mid-way.
+    const [{ encoding }] = await session.query<{ encoding: string }>("SELECT current_setting('server_encoding') AS encoding");
+    if (encoding !== 'UTF8') {
+      throw new Error(`the database's encoding is ${encoding}: users-server needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)`);
+    }
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await session.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -33,10 +38,25 @@ export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
     }
     const applied: number[] = [];
     for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
-      await session.exec(migration.sql);
+      try {
+        await session.exec(migration.sql);
+      } catch (error) {
+        // Lost connections and shortages keep their own handling (exit 1 as "database unavailable ..."); the rest gets context.
+        if (driver.isUnavailable(error) || resourceShortage(error)) throw error;
+        throw new Error(`migration ${migration.name}: ${explain(error, current)}`, { cause: error });
+      }
       await session.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
     return { applied, version: LATEST_SCHEMA_VERSION };
   }, { unbounded: true });
+}
+
+function explain(error: unknown, current: number): string {
+  const message = (error as Error).message;
+  // 42P07 duplicate_table: a first migration meeting tables of its names that it did not make.
+  if (current === 0 && (error as { code?: unknown }).code === '42P07') {
+    return `${message}, but users-server did not create it (schema_migrations has no version): use an empty database, or drop or rename that table`;
+  }
+  return message;
 }

@@ -186,6 +186,17 @@ test('a users table users-server did not create: exit 1, one line saying so and 
   await client.end();
 });
 
+test('a start-up or migrate whose work stops with nothing left to wait for exits 1 with one line, never status 0 in silence', async () => {
+  const env = { NODE_OPTIONS: '--require=./test/support/stalled-start.js' };
+  const stalled = 'start-up stopped with nothing left to wait for (a bug: run with -v and report it)';
+  expect(await server(['migrate', `--database-url=${database.url}`], env)).toEqual({ code: 1, stdout: '', stderr: `users-server: migrate: ${stalled}\n` });
+  expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${database.url}`], env)).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: cannot start: ${stalled}\n`,
+  });
+});
+
 test('an unreachable database at start: exit 1, one line without the password', async () => {
   const port = await freePort();
   const result = await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=postgres://app:hunter2@127.0.0.1:${port}/users`]);

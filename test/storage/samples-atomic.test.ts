@@ -82,6 +82,7 @@ describe('PostgreSQL', () => {
     spawned.push(server);
     // A state to reach, not a delay: the load's insert of entry 100 waiting on the held row.
     while (!(await serverSessions()).some((b) => b.wait_event_type === 'Lock' && b.query.startsWith('INSERT INTO users'))) {
+      if (server.child.exitCode !== null) throw new Error(`users-server exited before waiting on the held row: ${server.stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     server.child.kill('SIGKILL');

@@ -159,7 +159,10 @@ async function otherDatabase(name: string, create: string, setUp?: string): Prom
 }
 const others: string[] = [];
 afterAll(async () => {
-  const server = new Client({ connectionString: database.url });
+  // The file's own database is gone by now (the first afterAll): the server's postgres database.
+  const url = new URL(database.url);
+  url.pathname = '/postgres';
+  const server = new Client({ connectionString: url.href });
   await server.connect();
   for (const name of others) await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await server.end();

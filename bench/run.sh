@@ -29,6 +29,10 @@ node bench/large-requests-memory.js 3
 echo "== memory: 1,000 open health Watch streams (the --max-health-watches default), then all torn down at once"
 node bench/health-watches.js 1000
 
+echo "== memory: 100 List calls whose answers are never read, on one connection, bounded then not (--max-buffered-answer-bytes)"
+node bench/unread-answers.js 1 100
+node bench/unread-answers.js 1 100 --max-buffered-answer-bytes=1024MiB
+
 # users-cli --version, get and list beside `node -e 0`, interleaved (target: get <= 2.5x).
 node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"
 

@@ -170,6 +170,13 @@ export const SERVER_SETTINGS = {
     parse: byteSizeFrom(64 * 1024, MAX_CLIENT_RECEIVE_BYTES, 'gRPC clients refuse a larger answer by default'),
     describe: 'byte budget of one List/Search answer, 64KiB to 4MiB (gRPC clients\' default receive limit): a page_size 0 answer past it is cut (PARTIAL_SUCCESS and next_page_token)',
   },
+  maxBufferedAnswerBytes: {
+    flag: 'max-buffered-answer-bytes',
+    env: 'MAX_BUFFERED_ANSWER_BYTES',
+    default: '16MiB',
+    parse: byteSizeFrom(64 * 1024, 1024 * 1024 * 1024),
+    describe: "answers one connection may hold in memory (built, not yet read by its client); past it the connection's next calls wait until it reads",
+  },
 } satisfies SettingsTable;
 
 export type { TlsFiles };

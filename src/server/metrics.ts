@@ -24,7 +24,7 @@ export interface ServerMetrics {
  * created here rather than taken from nice-grpc-prometheus's module-wide
  * registry, which every server of a process would share.
  */
-export function createServerMetrics(countUsers: () => Promise<number>): ServerMetrics {
+export function createServerMetrics(countUsers: () => Promise<number>, waitingCalls: () => number): ServerMetrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -39,6 +39,14 @@ export function createServerMetrics(countUsers: () => Promise<number>): ServerMe
         // A database outage must not take every other metric down with it: the gauge keeps its last value.
         if (!(error instanceof RepositoryUnavailableError)) throw error;
       }
+    },
+  });
+  new Gauge({
+    name: 'users_grpc_calls_waiting_for_unread_answers',
+    help: 'Calls held back, their requests not yet read, because their connection holds --max-buffered-answer-bytes of answers its client has not read.',
+    registers,
+    collect() {
+      this.set(waitingCalls());
     },
   });
   const counter = (name: string, help: string) => new Counter({ name, help, registers, labelNames: LABELS });

@@ -29,10 +29,11 @@ import { createInFlightCalls } from './transport/in-flight-calls';
 import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
 import { watchHttp2Refusals } from './transport/http2-refusals';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
+import { boundBufferedAnswers } from './transport/buffered-answers';
 import { boundLargeRequests } from './transport/large-requests';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
-import { userHandlers } from './transport/user-handlers';
+import { PAGED_PATHS, userHandlers } from './transport/user-handlers';
 
 export interface RunningServer {
   /** The bound gRPC port (useful with port 0). */
@@ -91,7 +92,9 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   });
   const terminator = createTerminator();
   // No metrics wanted, no counting and no process-metrics timers either.
-  const metrics = config.metricsAddress ? createServerMetrics(() => service.count()) : undefined;
+  // Known once listening (boundBufferedAnswers below).
+  let waitingCalls = () => 0;
+  const metrics = config.metricsAddress ? createServerMetrics(() => service.count(), () => waitingCalls()) : undefined;
   const inFlight = createInFlightCalls();
   const logRejection = rateLimitedRejectionLog(logger);
   const onRejected = (rejection: Rejection) => {
@@ -126,6 +129,8 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundLargeRequests(allHttp2Servers, fullGarbageCollector());
+  // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
+  ({ waitingCalls } = boundBufferedAnswers(http2Servers, { maxBufferedBytes: config.maxBufferedAnswerBytes, reserveFor: (path) => (PAGED_PATHS.has(path) ? config.maxResponseBytes + 5 : 0) }));
   const metricsAddress = config.metricsAddress;
   const metricsListener = metrics && metricsAddress ? await listenFor('--metrics-address', metricsAddress, () => startMetricsListener(metricsAddress, metrics.registry)) : undefined;
   health.serving();

@@ -137,6 +137,46 @@ test('2,100 health Watch streams against --max-health-watches=2000: 2,000 watch,
   expect(server.stderr()).toBe('');
 });
 
+test('a client that reads none of its List answers: its connection holds at most --max-buffered-answer-bytes of them, the other calls wait unread (a gauge counts them), and all are answered once it reads', async () => {
+  const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--max-buffered-answer-bytes=900KiB', '--metrics-address=127.0.0.1:0']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  const metricsPort = Number(started.metrics.split(':').pop());
+  // 150 users of about 2.3 KB: a List with page_size 0 is cut at the 256 KiB budget.
+  const wide = (length: number) => '\u{1D518}'.repeat(length);
+  const created = await Promise.all(
+    Array.from({ length: 150 }, (_, i) => client.create({ user: { id: '', email: `big${i}@b.io`, age: 30, name: { first: wide(100), last: wide(100) }, phone: wide(50), address: wide(300) } })),
+  );
+  expect(created.filter((answer) => answer.status?.code === Status_StatusCode.SUCCESS)).toHaveLength(150);
+
+  const session = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  const calls = Array.from({ length: 10 }, () => {
+    const stream = session.request({ ':method': 'POST', ':path': '/user.UserService/List', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.pause();
+    const call = { answered: false, status: '', bytes: 0, closed: new Promise((resolve) => stream.on('close', resolve)), stream };
+    stream.on('response', () => (call.answered = true));
+    stream.on('trailers', (trailers) => (call.status = String(trailers['grpc-status'])));
+    stream.on('data', (chunk: Buffer) => (call.bytes += chunk.length));
+    stream.end(grpcFrame(Buffer.alloc(0)));
+    return call;
+  });
+  // Each answer counts for 256 KiB + 5 bytes until built, then for its bytes not yet sent (at most 64 KiB go before
+  // the client's flow-control window closes): 3 fit in 900 KiB either way, a 4th never; 7 calls wait.
+  let waiting = 0;
+  while (waiting < 7) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
+  expect(waiting).toBe(7);
+  expect(calls.filter((call) => call.answered)).toHaveLength(3);
+
+  // The client reads: every call is answered, in full.
+  for (const call of calls) call.stream.resume();
+  await Promise.all(calls.map((call) => call.closed));
+  session.close();
+  expect(calls.map((call) => [call.status, call.bytes > 250 * 1024 && call.bytes <= 256 * 1024 + 5])).toEqual(Array(10).fill(['0', true]));
+  expect(sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers')).toBe(0);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  expect(server.stderr()).toBe('');
+});
+
 test('a Node warning is logged as a JSON line, not printed raw on stderr', async () => {
   // A preload emits a warning on SIGUSR2, through process.emitWarning as Node's own warnings go.
   const { server } = await start(['--samples=false'], { NODE_OPTIONS: '--require=./test/support/emit-warning-later.js' });

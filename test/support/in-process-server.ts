@@ -23,6 +23,7 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   maxUsers: 10_000,
   maxConcurrentStreams: 100,
   maxHealthWatches: 1000,
+  maxBufferedAnswerBytes: 16 * 1024 * 1024,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,
   keepaliveTimeoutMs: 20_000,

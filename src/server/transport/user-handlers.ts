@@ -1,8 +1,13 @@
-import type { UserServiceImplementation } from '../../../gen/user/user';
+import { UserServiceDefinition, type UserServiceImplementation } from '../../../gen/user/user';
 import type { UserService } from '../../domain/user-service';
 import { overLimit } from './bounded-text-fields';
 import { pagedResponse, type PagingLimits } from './paged-response';
 import { SUCCESS_STATUS, failureStatus, fromWireUser, toWireUser } from './user-mapping';
+
+/** The paths of the methods that answer pages: their answers may take up to --max-response-bytes. */
+export const PAGED_PATHS: ReadonlySet<string> = new Set(
+  [UserServiceDefinition.methods.list, UserServiceDefinition.methods.searchName, UserServiceDefinition.methods.searchAge].map((method) => `/${UserServiceDefinition.fullName}/${method.name}`),
+);
 
 /** gRPC handlers of user.UserService: map requests to domain calls and outcomes to responses. */
 export function userHandlers(service: UserService, paging: PagingLimits): UserServiceImplementation {

@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import type { ServerHttp2Stream } from 'node:http2';
+import { ConnectionAnswers } from '../../src/server/transport/buffered-answers';
+
+/** The parts of an HTTP/2 stream ConnectionAnswers reads: paused or not, answered or not, bytes not yet sent. */
+class FakeStream extends EventEmitter {
+  paused = false;
+  headersSent = false;
+  writableLength = 0;
+  pause() {
+    this.paused = true;
+    return this;
+  }
+  resume() {
+    this.paused = false;
+    return this;
+  }
+  /** The handler ran: its answer is written, `unsent` bytes of it still held. */
+  answer(unsent: number) {
+    this.headersSent = true;
+    this.writableLength = unsent;
+  }
+}
+
+function setUp(maxBytes: number) {
+  let waiting = 0;
+  const connection = new ConnectionAnswers(maxBytes, (delta) => (waiting += delta));
+  const add = (reserve: number) => {
+    const stream = new FakeStream();
+    connection.add(stream as unknown as ServerHttp2Stream, reserve);
+    return stream;
+  };
+  return { connection, add, waiting: () => waiting };
+}
+
+test('calls are let in while their reserves fit; the next waits, paused, until an answer is sent (drain) or a stream closes', () => {
+  const { connection, add, waiting } = setUp(10);
+  const [a, b, c] = [add(4), add(4), add(4)];
+  expect([a.paused, b.paused, c.paused]).toEqual([false, false, true]);
+  expect([connection.held(), waiting()]).toEqual([8, 1]);
+  // A small answer (reserve 0) still fits.
+  const small = add(0);
+  expect(small.paused).toBe(false);
+  // Answered, but unread: the answer's unsent bytes count instead of its reserve.
+  a.answer(4);
+  a.emit('drain');
+  expect([c.paused, connection.held()]).toEqual([true, 8]);
+  a.writableLength = 0;
+  a.emit('drain');
+  expect([c.paused, connection.held(), waiting()]).toEqual([false, 8, 0]);
+  b.emit('close');
+  expect(connection.held()).toBe(4);
+});
+
+test('over the budget by unsent answers, even a small call waits; a waiting call that is cancelled stops waiting', () => {
+  const { connection, add, waiting } = setUp(10);
+  const a = add(4);
+  a.answer(11);
+  const [small, big] = [add(0), add(4)];
+  expect([small.paused, big.paused, connection.waitingCount, waiting()]).toEqual([true, true, 2, 2]);
+  big.emit('close');
+  expect([connection.waitingCount, waiting()]).toEqual([1, 1]);
+  a.emit('close');
+  expect([small.paused, connection.waitingCount, waiting()]).toEqual([false, 0, 0]);
+});
+
+test('a connection holding nothing lets one call in, even one whose reserve is over the budget', () => {
+  const { add } = setUp(10);
+  const [a, b] = [add(20), add(20)];
+  expect([a.paused, b.paused]).toEqual([false, true]);
+  a.emit('close');
+  expect(b.paused).toBe(false);
+});

@@ -61,22 +61,21 @@ export class UserService {
    * --max-users) keeps the users that fit before the one refused.
    */
   async createAll(inputs: NewUser[]): Promise<SetOutcome> {
-    const users: User[] = [];
+    const records: UserRecord[] = [];
     const emailKeys = new Set<string>();
     const ids = new Set<string>();
     for (const [index, input] of inputs.entries()) {
       const prepared = this.prepare(input);
       if (!prepared.ok) return { ok: false, index, failure: prepared };
-      const user = prepared.value;
-      const key = emailKey(user.email);
-      const taken = emailKeys.has(key) ? 'email-taken' : ids.has(user.id) ? 'id-taken' : undefined;
-      if (taken) return { ok: false, index, failure: conflict(refusal({ inserted: false, reason: taken }, user)) };
-      emailKeys.add(key);
-      ids.add(user.id);
-      users.push(user);
+      const record = toUserRecord(prepared.value);
+      const taken = emailKeys.has(record.emailKey) ? 'email-taken' : ids.has(record.user.id) ? 'id-taken' : undefined;
+      if (taken) return { ok: false, index, failure: conflict(refusal({ inserted: false, reason: taken }, record.user)) };
+      emailKeys.add(record.emailKey);
+      ids.add(record.user.id);
+      records.push(record);
     }
-    const results = await this.repository.insertAll(users.map(toUserRecord));
-    const outcomes = results.map((result, index) => answer(result, users[index]));
+    const results = await this.repository.insertAll(records);
+    const outcomes = results.map((result, index) => answer(result, records[index].user));
     const index = outcomes.findIndex((outcome) => !outcome.ok && outcome.kind === 'full');
     return index < 0 ? { ok: true, outcomes } : { ok: false, index, failure: outcomes[index] as Failure };
   }

@@ -26,7 +26,7 @@ node bench/startup.js 10
 echo "== memory: 20 parallel 4 MiB name queries, all refused (the crash test's attack), 3 rounds"
 node bench/large-requests-memory.js 3
 
-echo "== memory: 1,000 open health Watch streams (the --max-health-watches default), then all torn down at once"
+echo "== memory: 1,000 open health Watch streams (the --max-streaming-calls default), then all torn down at once"
 node bench/health-watches.js 1000
 
 echo "== memory: 100 List calls whose answers are never read, on one connection, bounded then not (--max-buffered-answer-bytes)"

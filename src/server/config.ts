@@ -118,12 +118,12 @@ export const SERVER_SETTINGS = {
     parse: integerFrom(1, 999_999_999),
     describe: 'most calls (HTTP/2 streams) one connection may have open at once (grpc.max_concurrent_streams)',
   },
-  maxHealthWatches: {
-    flag: 'max-health-watches',
-    env: 'MAX_HEALTH_WATCHES',
+  maxStreamingCalls: {
+    flag: 'max-streaming-calls',
+    env: 'MAX_STREAMING_CALLS',
     default: '1000',
     parse: integerFrom(1, 1_000_000),
-    describe: 'most health Watch streams open at once on the server, all its ports together (28 to 38 KiB of memory each); past it Watch answers RESOURCE_EXHAUSTED',
+    describe: 'most streaming calls (health Watch, reflection) open at once on the server, all its ports together (28 to 38 KiB of memory each); past it they are refused with RESOURCE_EXHAUSTED',
   },
   maxConnectionIdleMs: {
     flag: 'max-connection-idle',

@@ -1,5 +1,5 @@
 import type { Server as NetServer } from 'node:net';
-import { createServer, type ChannelOptions } from 'nice-grpc';
+import { createServer, type ChannelOptions, type ServerMiddleware } from 'nice-grpc';
 import type { ServerInterceptor } from '@grpc/grpc-js';
 import { HealthDefinition, type HealthServiceImpl } from 'nice-grpc-server-health';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
@@ -15,7 +15,7 @@ export interface HealthListener {
 
 /**
  * A plaintext listener with grpc.health.v1 only, sharing the main server's
- * health service (its state, its bound on Watch streams): kubelet's native gRPC probes cannot speak TLS, and this spares
+ * health service and its bound on streaming calls (health-service.ts, streaming-calls.ts): kubelet's native gRPC probes cannot speak TLS, and this spares
  * an exec probe (a node process per probe) when the main port is TLS-only.
  * `options` are the main server's (its bounds, its rejection interceptor);
  * requests are checked for UTF-8 as there.
@@ -25,8 +25,9 @@ export async function startHealthListener(
   health: HealthServiceImpl,
   options: ChannelOptions & { interceptors: ServerInterceptor[] },
   onRejected: (rejection: Rejection) => void,
+  streamingCalls: ServerMiddleware,
 ): Promise<HealthListener> {
-  const server = createServer(options).use(refuseInvalidUtf8(onRejected));
+  const server = createServer(options).use(refuseInvalidUtf8(onRejected)).use(streamingCalls);
   server.add(withUtf8Check(HealthDefinition), health);
   const { port, servers } = await listenCapturingHttp2Servers(() => server.listen(address));
   return {

@@ -71,7 +71,7 @@ export function createServerMetrics(countUsers: () => Promise<number>, waitingCa
   });
   const rejected = new Counter({
     name: 'grpc_server_rejected_total',
-    help: 'Requests refused before a handler ran, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error, failed TLS handshake, health Watch past --max-health-watches.',
+    help: 'Requests refused before a handler ran, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error, failed TLS handshake, streaming call past --max-streaming-calls.',
     registers,
     labelNames: ['reason'],
   });

@@ -31,6 +31,7 @@ import { watchHttp2Refusals } from './transport/http2-refusals';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
 import { boundBufferedAnswers } from './transport/buffered-answers';
 import { boundLargeRequests } from './transport/large-requests';
+import { boundStreamingCalls } from './transport/streaming-calls';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { PAGED_PATHS, userHandlers } from './transport/user-handlers';
@@ -102,19 +103,20 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     logRejection(rejection);
   };
   const options = { ...serverChannelOptions(config), interceptors: [rejectionInterceptor(onRejected)] };
+  const streamingCalls = boundStreamingCalls(config.maxStreamingCalls, (method, details) =>
+    onRejected({ reason: 'too_many_streaming_calls', method, grpcCode: 'RESOURCE_EXHAUSTED', details }),
+  );
   // Tracing outermost, so that the call log line can name the call's span.
   const traced = tracing ? createServer(options).use(tracing.serverMiddleware) : createServer(options);
   const server = (metrics ? traced.use(metrics.middleware) : traced)
     .use(inFlight.middleware)
     .use(callLoggingMiddleware(logger, tracing?.logFields))
     .use(refuseInvalidUtf8(onRejected))
+    .use(streamingCalls)
     .use(internalErrorMiddleware(logger))
     .use(terminator.middleware);
   server.add(withUtf8Check(UserServiceDefinition), userHandlers(service, { maxPageSize: config.maxPageSize, maxResponseBytes: config.maxResponseBytes }));
-  const healthImpl = healthService(health.state, {
-    maxWatches: config.maxHealthWatches,
-    onRefused: (details) => onRejected({ reason: 'too_many_health_watches', method: `/${HealthDefinition.fullName}/Watch`, grpcCode: 'RESOURCE_EXHAUSTED', details }),
-  });
+  const healthImpl = healthService(health.state);
   server.add(withUtf8Check(HealthDefinition), healthImpl);
   if (config.reflection) {
     server.add(ServerReflectionService, reflectionService([UserServiceDefinition.fullName, HealthDefinition.fullName]));
@@ -125,7 +127,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const tlsReloader = config.tls && credentials instanceof ReloadableServerCredentials ? watchTlsFiles(config.tls, credentials, logger) : undefined;
   // The probe port is a gRPC server too, as open to anyone who reaches it: the same bounds, counts and logs.
   const healthAddress = config.healthAddress;
-  const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected)) : undefined;
+  const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected, streamingCalls)) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundLargeRequests(allHttp2Servers, fullGarbageCollector());

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, type ClientHttp2Session } from 'node:http2';
+import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
@@ -81,15 +81,20 @@ function firstLogLine(server: SpawnedServer, message: string): Record<string, un
 
 /** Opens a health Watch of "" on `session`: SERVING when its first message says so, else the status it ended with. */
 function rawWatch(session: ClientHttp2Session): Promise<string> {
+  const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' });
+  stream.end(grpcFrame(Buffer.alloc(0)));
+  return firstAnswer(stream);
+}
+
+/** The first message of a stream (SERVING for a health one), or the status it ended with at once. */
+function firstAnswer(stream: ClientHttp2Stream): Promise<string> {
   return new Promise((resolve) => {
-    const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' });
     stream.on('error', () => {});
     // The one message: status (field 1) SERVING (1).
     stream.once('data', (chunk: Buffer) => resolve(chunk.equals(grpcFrame(Buffer.from([0x08, 0x01]))) ? 'SERVING' : `message ${chunk.toString('hex')}`));
     stream.on('response', (headers) => {
       if (headers['grpc-status'] !== undefined) resolve(`${headers['grpc-status']} ${decodeURIComponent(String(headers['grpc-message']))}`);
     });
-    stream.end(grpcFrame(Buffer.alloc(0)));
   });
 }
 
@@ -97,8 +102,8 @@ function watchCallsHandled(samples: Sample[]): number {
   return samples.filter((s) => s.name === 'grpc_server_handled_total' && s.labels.grpc_method === 'Watch').reduce((sum, s) => sum + s.value, 0);
 }
 
-test('2,100 health Watch streams against --max-health-watches=2000: 2,000 watch, 100 are refused (RESOURCE_EXHAUSTED, counted, logged); all torn down at once, the server answers Check and lets a new Watch in', async () => {
-  const { server, channel } = await start(['--samples=false', '--max-health-watches=2000', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+test('2,100 health Watch streams against --max-streaming-calls=2000: 2,000 watch, 100 are refused (RESOURCE_EXHAUSTED, counted, logged), a reflection stream too; all torn down at once, the server answers Check and lets a new Watch in', async () => {
+  const { server, channel } = await start(['--samples=false', '--max-streaming-calls=2000', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
   const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
   const metricsPort = Number(started.metrics.split(':').pop());
   // 100 streams per connection, the default --max-concurrent-streams.
@@ -106,17 +111,22 @@ test('2,100 health Watch streams against --max-health-watches=2000: 2,000 watch,
   const outcomes = await Promise.all(sessions.flatMap((session) => Array.from({ length: 100 }, () => rawWatch(session))));
   const counts: Record<string, number> = {};
   for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
-  expect(counts).toEqual({
-    SERVING: 2000,
-    '8 too many health Watch streams open on this server (at most 2000, --max-health-watches): use Check, or Watch again later': 100,
-  });
+  const refused = '8 too many streaming calls (health Watch, reflection) open on this server (at most 2000, --max-streaming-calls): use health Check, or try again later';
+  expect(counts).toEqual({ SERVING: 2000, [refused]: 100 });
+  // A reflection stream (bidirectional, open as long as its client wants) counts too.
+  const reflection = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  sessions.push(reflection);
+  const reflect = reflection.request({ ':method': 'POST', ':path': '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'content-type': 'application/grpc', te: 'trailers' });
+  expect(await firstAnswer(reflect)).toBe(refused);
+  // Unary calls are not counted: Check answers at the bound.
+  expect(await healthClient(channel).check({ service: '' })).toEqual({ status: ServingStatus.SERVING });
   // Torn down together: with a listener per stream this cost O(N²) (10,000 stalled the server 12 s).
   for (const session of sessions) session.destroy();
   // Every Watch has ended on the server's side once it has counted 2,100 (2,000 cancelled, 100 refused).
   let samples = await scrape(metricsPort);
   while (watchCallsHandled(samples) < 2100) samples = await scrape(metricsPort);
   expect(watchCallsHandled(samples)).toBe(2100);
-  expect(sampleValue(samples, 'grpc_server_rejected_total', { reason: 'too_many_health_watches' })).toBe(100);
+  expect(sampleValue(samples, 'grpc_server_rejected_total', { reason: 'too_many_streaming_calls' })).toBe(101);
   const health = healthClient(channel);
   expect(await health.check({ service: '' })).toEqual({ status: ServingStatus.SERVING });
   const controller = new AbortController();
@@ -126,10 +136,10 @@ test('2,100 health Watch streams against --max-health-watches=2000: 2,000 watch,
   expect(refusal).toEqual({
     level: 'debug',
     message: 'request rejected',
-    reason: 'too_many_health_watches',
+    reason: 'too_many_streaming_calls',
     method: '/grpc.health.v1.Health/Watch',
     grpc_code: 'RESOURCE_EXHAUSTED',
-    details: 'too many health Watch streams open on this server (at most 2000, --max-health-watches): use Check, or Watch again later',
+    details: refused.slice('8 '.length),
     timestamp: expect.any(String),
   });
   server.child.kill('SIGTERM');

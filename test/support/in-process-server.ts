@@ -22,7 +22,7 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   maxResponseBytes: 3.5 * 1024 * 1024,
   maxUsers: 10_000,
   maxConcurrentStreams: 100,
-  maxHealthWatches: 1000,
+  maxStreamingCalls: 1000,
   maxBufferedAnswerBytes: 16 * 1024 * 1024,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,

@@ -1,5 +1,5 @@
 import { isAbortError } from 'abort-controller-x';
-import { ServerError, Status, type CallContext } from 'nice-grpc';
+import type { CallContext } from 'nice-grpc';
 import { HealthState, type HealthServiceImpl } from 'nice-grpc-server-health';
 import { HealthCheckResponse_ServingStatus as ServingStatus } from '../../gen/grpc/health/v1/health';
 import { healthService, StatusChanges } from '../../src/server/health-service';
@@ -51,7 +51,7 @@ describe('StatusChanges: the streams waiting for a change', () => {
 describe('healthService', () => {
   test('Watch sends the status, then each change, and leaves nothing behind when cancelled', async () => {
     const state = HealthState();
-    const service = healthService(state, { maxWatches: 10, onRefused: () => {} });
+    const service = healthService(state);
     const controller = new AbortController();
     const stream = watch(service, '', controller.signal);
     expect(await stream.next()).toEqual({ done: false, value: { status: ServingStatus.SERVING } });
@@ -66,27 +66,5 @@ describe('healthService', () => {
     for (const result of await Promise.allSettled(pending)) expect(result.status === 'rejected' && isAbortError(result.reason)).toBe(true);
     expect(state.listenerCount('change')).toBe(1);
     expect(await service.check({ service: '' }, context(controller.signal))).toEqual({ status: ServingStatus.NOT_SERVING });
-  });
-
-  test('past maxWatches open at once, Watch is refused with RESOURCE_EXHAUSTED and reported; a stream that ends frees its place', async () => {
-    const state = HealthState();
-    const refused: string[] = [];
-    const service = healthService(state, { maxWatches: 2, onRefused: (details) => refused.push(details) });
-    const first = new AbortController();
-    const second = new AbortController();
-    const streams = [watch(service, '', first.signal), watch(service, '', second.signal)];
-    for (const stream of streams) expect((await stream.next()).value).toEqual({ status: ServingStatus.SERVING });
-    const details = 'too many health Watch streams open on this server (at most 2, --max-health-watches): use Check, or Watch again later';
-    await expect(watch(service, '', new AbortController().signal).next()).rejects.toEqual(new ServerError(Status.RESOURCE_EXHAUSTED, details));
-    expect(refused).toEqual([details]);
-
-    const ending = streams[0].next();
-    await settled();
-    first.abort();
-    await expect(ending).rejects.toThrow('The operation has been aborted');
-    const third = watch(service, '', new AbortController().signal);
-    expect((await third.next()).value).toEqual({ status: ServingStatus.SERVING });
-    expect(refused).toHaveLength(1);
-    second.abort();
   });
 });

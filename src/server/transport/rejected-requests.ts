@@ -15,8 +15,8 @@ export const REJECTION_REASONS = [
   'http2_protocol_error',
   // A TLS handshake that failed (not TLS, no h2 in ALPN, a client certificate refused...), not a client that hung up.
   'tls_handshake_failed',
-  // A health Watch past --max-health-watches (health-service.ts): RESOURCE_EXHAUSTED.
-  'too_many_health_watches',
+  // A streaming call (health Watch, reflection) past --max-streaming-calls (streaming-calls.ts): RESOURCE_EXHAUSTED.
+  'too_many_streaming_calls',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

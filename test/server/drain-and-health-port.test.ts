@@ -1,3 +1,5 @@
+import { createChannel, type Channel } from 'nice-grpc';
+import { healthClient, ServingStatus, watchHealth } from '../support/health-client';
 import { useProbeAndCertificates } from '../support/probe-and-certificates';
 import { run, runCli, startServerProcess } from '../support/processes';
 
@@ -34,6 +36,29 @@ test('--health-address: plaintext health for the probes while the main port is T
     // The same plaintext probe against the TLS port fails.
     expect((await run(fixture.probe, [`-addr=${server.address}`, '-connect-timeout=1s'])).code).not.toBe(0);
   } finally {
+    await server.stop();
+  }
+});
+
+test('--health-address shares the server\'s --max-streaming-calls: a Watch open on the gRPC port leaves none for the health port', async () => {
+  const server = await startServerProcess(['--health-address=127.0.0.1:0', '--max-streaming-calls=1']);
+  const channels: Channel[] = [];
+  const controller = new AbortController();
+  try {
+    const started = JSON.parse(await server.waitForLine(/users-server started/)) as { health: string };
+    const watchOn = (address: string) => {
+      const channel = createChannel(address);
+      channels.push(channel);
+      return watchHealth(healthClient(channel), '', controller.signal);
+    };
+    expect(await watchOn(server.address).next()).toBe('SERVING');
+    await expect(watchOn(started.health).next()).rejects.toThrow(
+      '/grpc.health.v1.Health/Watch RESOURCE_EXHAUSTED: too many streaming calls (health Watch, reflection) open on this server (at most 1, --max-streaming-calls): use health Check, or try again later',
+    );
+    expect(await healthClient(channels[1]).check({ service: '' })).toEqual({ status: ServingStatus.SERVING });
+  } finally {
+    controller.abort();
+    for (const channel of channels) channel.close();
     await server.stop();
   }
 });

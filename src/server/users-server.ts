@@ -103,8 +103,11 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     logRejection(rejection);
   };
   const options = { ...serverChannelOptions(config), interceptors: [rejectionInterceptor(onRejected)] };
-  const streamingCalls = boundStreamingCalls(config.maxStreamingCalls, (method, details) =>
-    onRejected({ reason: 'too_many_streaming_calls', method, grpcCode: 'RESOURCE_EXHAUSTED', details }),
+  const collectGarbage = fullGarbageCollector();
+  const streamingCalls = boundStreamingCalls(
+    config.maxStreamingCalls,
+    (method, details) => onRejected({ reason: 'too_many_streaming_calls', method, grpcCode: 'RESOURCE_EXHAUSTED', details }),
+    collectGarbage,
   );
   // Tracing outermost, so that the call log line can name the call's span.
   const traced = tracing ? createServer(options).use(tracing.serverMiddleware) : createServer(options);
@@ -130,7 +133,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected, streamingCalls)) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
-  boundLargeRequests(allHttp2Servers, fullGarbageCollector());
+  boundLargeRequests(allHttp2Servers, collectGarbage);
   // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
   ({ waitingCalls } = boundBufferedAnswers(http2Servers, { maxBufferedBytes: config.maxBufferedAnswerBytes, reserveFor: (path) => (PAGED_PATHS.has(path) ? config.maxResponseBytes + 5 : 0) }));
   const metricsAddress = config.metricsAddress;

@@ -7,9 +7,18 @@ import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
  * refused with RESOURCE_EXHAUSTED, and `onRefused` hears of it. Unary calls end
  * by themselves and are not counted. One middleware for every port of a
  * server, so that the bound is the server's.
+ * V8 frees what ended streams held at its next full collection, which an idle
+ * server does not have (10,000 torn down left RSS at 404 MiB; 130 MiB after
+ * one), so `collect` runs each time `collectEvery` streaming calls have ended.
  */
-export function boundStreamingCalls(max: number, onRefused: (method: string, details: string) => void): ServerMiddleware {
+export function boundStreamingCalls(
+  max: number,
+  onRefused: (method: string, details: string) => void,
+  collect: () => void,
+  collectEvery = 1000,
+): ServerMiddleware {
   let open = 0;
+  let ended = 0;
   return async function* streamingCalls(call, context) {
     if (!call.method.requestStream && !call.method.responseStream) return yield* call.next(call.request, context);
     if (open >= max) {
@@ -22,6 +31,8 @@ export function boundStreamingCalls(max: number, onRefused: (method: string, det
       return yield* call.next(call.request, context);
     } finally {
       open--;
+      // Once the call's objects are let go, after this turn.
+      if (++ended % collectEvery === 0) setImmediate(collect);
     }
   };
 }

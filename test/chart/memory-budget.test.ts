@@ -1,3 +1,4 @@
+import { SERVER_SETTINGS } from '../../src/server/config';
 import { findObject, renderObjects } from './helm-chart';
 
 // The chart's default memory limit must hold an idle server plus --max-users
@@ -11,6 +12,11 @@ import { findObject, renderObjects } from './helm-chart';
 const WORST_CASE_BYTES_PER_USER = 22_367;
 /** Idle RSS of users-server with the chart's arguments: `make bench` ("idle memory", README Performance), Node 20. */
 const IDLE_RSS_BYTES = 66 * 1024 * 1024;
+/**
+ * RSS of one open streaming call (health Watch, reflection), at most: README Bounds,
+ * `node bench/health-watches.js` (28 to 38 KiB). --max-streaming-calls bounds how many.
+ */
+const STREAMING_CALL_BYTES = 38 * 1024;
 /** What is left for garbage, buffers of calls in flight and measurement noise. */
 const HEADROOM = 1.25;
 
@@ -25,20 +31,25 @@ function quantityBytes(quantity: string): number {
 function budget(values?: object) {
   const deployment = findObject(renderObjects({ values }), 'Deployment');
   const container = deployment.spec.template.spec.containers[0];
-  const maxUsers = Number((container.args as string[]).find((arg) => arg.startsWith('--max-users='))!.split('=')[1]);
+  const args = container.args as string[];
+  const maxUsers = Number(args.find((arg) => arg.startsWith('--max-users='))!.split('=')[1]);
+  // The chart leaves it at the server's default.
+  expect(args.some((arg) => arg.startsWith('--max-streaming-calls'))).toBe(false);
+  const maxStreamingCalls = Number(SERVER_SETTINGS.maxStreamingCalls.default);
   const limit = quantityBytes(container.resources.limits.memory);
-  return { maxUsers, limit, needed: Math.ceil((IDLE_RSS_BYTES + maxUsers * WORST_CASE_BYTES_PER_USER) * HEADROOM) };
+  const needed = Math.ceil((IDLE_RSS_BYTES + maxUsers * WORST_CASE_BYTES_PER_USER + maxStreamingCalls * STREAMING_CALL_BYTES) * HEADROOM);
+  return { maxUsers, maxStreamingCalls, limit, needed };
 }
 
-test('the default memory limit holds idle memory plus --max-users worst-case users, with 25% headroom', () => {
-  const { maxUsers, limit, needed } = budget();
-  expect({ maxUsers, limitMiB: limit / MIB }).toEqual({ maxUsers: 10_000, limitMiB: 384 });
-  // (66 MiB + 10,000 × 22,367 B) × 1.25 = 349.1 MiB, within 384 MiB.
-  expect(Math.round((needed / MIB) * 10) / 10).toBe(349.1);
+test('the default memory limit holds idle memory, --max-users worst-case users and --max-streaming-calls open streams, with 25% headroom', () => {
+  const { maxUsers, maxStreamingCalls, limit, needed } = budget();
+  expect({ maxUsers, maxStreamingCalls, limitMiB: limit / MIB }).toEqual({ maxUsers: 10_000, maxStreamingCalls: 1000, limitMiB: 448 });
+  // (66 MiB + 10,000 × 22,367 B + 1,000 × 38 KiB) × 1.25 = 395.5 MiB, within 448 MiB.
+  expect(Math.round((needed / MIB) * 10) / 10).toBe(395.5);
   expect(needed).toBeLessThanOrEqual(limit);
 });
 
-test('the arithmetic can fail: 20,000 users do not fit 384 MiB', () => {
+test('the arithmetic can fail: 20,000 users do not fit 448 MiB', () => {
   const { limit, needed } = budget({ storage: { memory: { maxUsers: 20_000 } } });
   expect(needed).toBeGreaterThan(limit);
 });

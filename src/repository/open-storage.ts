@@ -1,6 +1,7 @@
 import { MemoryUserRepository } from './memory-user-repository';
 import { describeStorage, type Storage } from './database-url';
 import type { DatabaseAvailability } from './sql/database-availability';
+import type { DirectoryLockEvents } from './sql/directory-lock';
 import { migrate, type MigrationOutcome } from './sql/migrate';
 import { resourceShortage, type SqlDriver } from './sql/sql-driver';
 import { SqlUserRepository } from './sql/sql-user-repository';
@@ -23,6 +24,8 @@ interface StorageOptions {
   env: NodeJS.ProcessEnv;
   /** When tracing is on: each SQL statement becomes a span. */
   tracing?: Pick<Tracing, 'inSpan'>;
+  /** pglite: a directory found locked (waiting), and its lock lost (the caller must stop using the store). */
+  lockEvents?: DirectoryLockEvents;
 }
 
 /** Opens the store and, for SQL, brings its schema up to date (see sql/migrate.ts). */
@@ -62,7 +65,7 @@ async function openDriver(storage: Exclude<Storage, { kind: 'memory' }>, options
 async function openUntracedDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
   if (storage.kind === 'pglite') {
     const { PgliteDriver } = await import('./sql/pglite-driver');
-    return PgliteDriver.open(storage.dataDir);
+    return PgliteDriver.open(storage.dataDir, options.lockEvents);
   }
   const [{ PgDriver }, { postgresClientConfig }] = await Promise.all([import('./sql/pg-driver'), import('./sql/postgres-client-config')]);
   return new PgDriver(postgresClientConfig(storage.url, options.env), options.poolSize, describeStorage(storage));

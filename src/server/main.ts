@@ -11,7 +11,7 @@ import { parseServerConfig } from './config';
 import { ListenError } from './listen-failure';
 import { quietGrpcJs } from './quiet-grpc-js';
 import { jsonLogsRequested, startupFailureLine } from './startup-failure';
-import { startUsersServer } from './users-server';
+import { startUsersServer, storageLockEvents } from './users-server';
 
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
 
 async function migrate(storage: Storage, poolSize: number, logger: Logger, failStartup: (message: string, code: number) => never): Promise<never> {
   try {
-    const outcome = await migrateStorage(storage, { poolSize, env: process.env });
+    const outcome = await migrateStorage(storage, { poolSize, env: process.env, lockEvents: storageLockEvents(logger) });
     logger.info('database schema up to date', { storage: describeStorage(storage), schema_version: outcome.version, migrations_applied: outcome.applied.length });
     process.exit(0);
   } catch (error) {

@@ -5,6 +5,7 @@ import { UserServiceDefinition } from '../../gen/user/user';
 import { UserService } from '../domain/user-service';
 import { describeStorage } from '../repository/database-url';
 import { openStorage, type OpenedStorage } from '../repository/open-storage';
+import type { DirectoryLockEvents } from '../repository/sql/directory-lock';
 import type { UserRepository } from '../repository/user-repository';
 import { builtinSampleUsers } from '../samples/builtin-sample-users';
 import { loadSampleUsers } from '../samples/load-sample-users';
@@ -69,11 +70,25 @@ export async function startUsersServer(config: ServerConfig, logger: Logger, rep
 
 async function openLoggedStorage(config: ServerConfig, logger: Logger, tracing: Tracing | undefined): Promise<OpenedStorage> {
   const storage = config.database ?? { kind: 'memory' };
-  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, maxUsers: config.maxUsers, env: process.env, tracing });
+  const opened = await openStorage(storage, { poolSize: config.databasePoolSize, maxUsers: config.maxUsers, env: process.env, tracing, lockEvents: storageLockEvents(logger) });
   if (opened.migration) {
     logger.info('storage opened', { storage: describeStorage(storage), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
   }
   return opened;
+}
+
+/**
+ * A pglite: directory's lock: waiting for a stale one is logged; a lost one
+ * ends the process at once, before another write: two writers corrupt the directory.
+ */
+export function storageLockEvents(logger: Logger): DirectoryLockEvents {
+  return {
+    waiting: (message) => logger.warn(message),
+    lost: (error) => {
+      logger.error('storage lock lost: exiting now', { error: error.message });
+      process.exit(1);
+    },
+  };
 }
 
 async function serve(config: ServerConfig, logger: Logger, { repository, availability }: OpenedStorage, tracing?: Tracing): Promise<RunningServer> {

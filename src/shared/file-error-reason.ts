@@ -5,6 +5,7 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
 };
 
 /** Why a file could not be read, in a few words for a one-line message. */

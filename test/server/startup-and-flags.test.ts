@@ -1,8 +1,9 @@
 import { useOccupiedPort } from '../support/occupied-port';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import { requireServerBundle } from '../support/prerequisites';
+import { PgliteDriver } from '../../src/repository/sql/pglite-driver';
+import { requireServerBundle, requireUnshare } from '../support/prerequisites';
 import { ROOT, run, SERVER_BIN } from '../support/processes';
 import { spawnServer, type SpawnedServer } from '../support/spawned-server';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -187,6 +188,53 @@ describe('cannot start: exit 1, one line on stderr', () => {
       stdout: '',
       stderr: `users-server: cannot start: ${url}: cannot create the directory (${reason})\n`,
     });
+  });
+
+  test('--database-url=pglite:DIR where DIR holds other files (not a data directory): refused, left as it was', async () => {
+    const unrelated = path.join(dir.path, 'unrelated');
+    mkdirSync(unrelated);
+    writeFileSync(path.join(unrelated, 'important.txt'), 'hello\n');
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=pglite:${unrelated}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: pglite:${unrelated}: not empty and not a PGlite data directory (no PG_VERSION; it holds "important.txt"): give a new or empty directory\n`,
+    });
+    expect(readdirSync(unrelated)).toEqual(['important.txt']);
+  });
+
+  test('--database-url=pglite:FILE names the file in the way', async () => {
+    const file = dir.write('a-file', '');
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=pglite:${file}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: pglite:${file}: cannot create the directory (a file of that name is in the way)\n`,
+    });
+  });
+
+  test("a damaged pglite: data directory is named with PostgreSQL's reason, not PGlite's 'Aborted()'", async () => {
+    const damaged = path.join(dir.path, 'damaged');
+    await (await PgliteDriver.open(damaged)).close();
+    truncateSync(path.join(damaged, 'global', 'pg_control'), 100);
+    expect(await runServer(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=pglite:${damaged}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `users-server: cannot start: pglite:${damaged}: cannot open the data directory: could not read file "global/pg_control": read 100 of 296\n`,
+    });
+    // Its lock is released.
+    expect(existsSync(path.join(damaged, 'users-server.lock'))).toBe(false);
+  });
+
+  // A tmpfs of 2 inodes has room for DIR and nothing else; of 3, for the lock too, but not PostgreSQL's files.
+  test.each([
+    [2, 'cannot create its lock DIR/users-server.lock (no space left on device)'],
+    [3, 'cannot open the data directory: no space left on device'],
+  ])('a full file system (%i inodes): one line, and nothing left behind in DIR', async (inodes, reason) => {
+    const mount = path.join(dir.path, `full-${inodes}`);
+    mkdirSync(mount);
+    const db = path.join(mount, 'db');
+    const script = `mount -t tmpfs -o size=1m,nr_inodes=${inodes} none "$1" && mkdir "$1/db" && "$2" "$3" --address=127.0.0.1:0 --metrics-address= --database-url=pglite:"$1/db"; code=$?; ls -A "$1/db"; exit $code`;
+    const [command, ...args] = [...requireUnshare(['-m']), 'sh', '-c', script, 'sh', mount, process.execPath, SERVER_BIN];
+    expect(await run(command, args)).toEqual({ code: 1, stdout: '', stderr: `users-server: cannot start: pglite:${db}: ${reason.replace('DIR', db)}\n` });
   });
 
   test('the metrics address is in use (a second server with the default 9402, here a busy port): the line names --metrics-address and the address', async () => {

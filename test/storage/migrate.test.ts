@@ -1,5 +1,6 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { lockDirectory } from '../../src/repository/sql/directory-lock';
 import { Client } from 'pg';
 import { requireServerBundle } from '../support/prerequisites';
 import { run, SERVER_BIN } from '../support/processes';
@@ -216,4 +217,21 @@ test('the built dist/ carries its migrations and PGlite: it migrates from a copy
   const result = await run(process.execPath, [path.join(copy, 'users-server.js'), 'migrate', '--logfmt=json', `--database-url=pglite:${path.join(root.path, 'db')}`], { cwd: root.path, timeoutMs: 120_000 });
   expect(result).toMatchObject({ code: 0, stderr: '' });
   expect(jsonLines(result.stdout)).toEqual([expect.objectContaining({ message: 'database schema up to date', storage: `pglite:${path.join(root.path, 'db')}`, schema_version: 1, migrations_applied: 1 })]);
+});
+
+test('migrate on a pglite: directory another users-server holds: refused, exit 1, one line', async () => {
+  const dir = path.join(root.path, 'held');
+  // This jest process holds it as a users-server would: its lock is refreshed.
+  const lock = await lockDirectory(dir);
+  try {
+    const result = await run(process.execPath, [SERVER_BIN, 'migrate', `--database-url=pglite:${dir}`], { timeoutMs: 120_000 });
+    expect(result).toEqual({
+      code: 1,
+      stdout: expect.stringContaining(`WARN  pglite:${dir} is locked (${path.join(dir, 'users-server.lock')}) by another users-server`) as unknown,
+      stderr: `users-server: migrate: pglite:${dir} is in use by another users-server (its lock ${path.join(dir, 'users-server.lock')} is being refreshed): a pglite: directory serves one users-server at a time\n`,
+    });
+    expect(readdirSync(dir)).toEqual(['users-server.lock']);
+  } finally {
+    await lock.release();
+  }
 });

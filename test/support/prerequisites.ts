@@ -14,6 +14,24 @@ export function requireServerBundle(): string {
   return requireFreshBundle(SERVER_BIN, ['src/server', 'src/domain', 'src/repository', 'src/samples', 'src/shared', 'gen']);
 }
 
+/**
+ * unshare(1) as root, to run a process in namespaces of its own: PID (and
+ * /proc) by default, as a second container would be; ['-m'] for a mount
+ * namespace where a test may mount a small tmpfs. Returns the command's prefix.
+ */
+export function requireUnshare(flags = ['-pf', '--mount-proc']): string[] {
+  const prefix = ['unshare', ...flags];
+  try {
+    execFileSync(prefix[0], [...prefix.slice(1), 'true'], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error(
+      `'${prefix.join(' ')} true' failed (${(error as Error).message.split('\n')[0]}): this test runs users-server in namespaces of its own ` +
+        "(a second container sharing a volume, a full file system); it needs util-linux's unshare and root (as in CI)",
+    );
+  }
+  return prefix;
+}
+
 export function requireTool(name: 'grpcurl' | 'grpc-health-probe' | 'helm'): string {
   const tool = path.join(TOOLS_BIN, name);
   if (!existsSync(tool)) throw new Error(`${tool} is missing: run 'make tools' first`);

@@ -1,59 +1,130 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lockDirectory } from '../../src/repository/sql/directory-lock';
+import { lockDirectory, LOCK_TIMING, type DirectoryLock } from '../../src/repository/sql/directory-lock';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 let dir: TempDir;
+const held: DirectoryLock[] = [];
 beforeEach(() => (dir = makeTempDir()));
-afterEach(() => dir.cleanup());
-
-const lockFile = () => path.join(dir.path, 'db', 'users-server.lock');
-
-test('claims a directory (created if missing) with this pid, and releases it', () => {
-  const lock = lockDirectory(path.join(dir.path, 'db'));
-  expect(readFileSync(lockFile(), 'utf8')).toBe(`${process.pid}\n`);
-  lock.release();
-  expect(existsSync(lockFile())).toBe(false);
+afterEach(async () => {
+  jest.restoreAllMocks();
+  for (const lock of held.splice(0)) await lock.release();
+  dir.cleanup();
 });
 
-test('refuses a directory that a live process holds, naming it', () => {
-  // The parent of this jest worker is alive and is not this process.
-  lockDirectory(path.join(dir.path, 'db'));
-  writeFileSync(lockFile(), `${process.ppid}\n`);
-  expect(() => lockDirectory(path.join(dir.path, 'db'))).toThrow(
-    new Error(`pglite:${path.join(dir.path, 'db')} is in use by another process (pid ${process.ppid}): a pglite: directory serves one users-server at a time`),
+const db = () => path.join(dir.path, 'db');
+const lockPath = () => path.join(db(), 'users-server.lock');
+// The shortest timing proper-lockfile takes, and a quick poll: the tests wait for events, never for a fixed time.
+const quick = { staleMs: 2_000, refreshMs: 1_000, pollMs: 50 };
+
+async function lock(where = db(), events = {}, timing = quick): Promise<DirectoryLock> {
+  const taken = await lockDirectory(where, events, timing);
+  held.push(taken);
+  return taken;
+}
+
+/** A lock left by another holder: another container (any pid), another host, or a server killed with SIGKILL. */
+function foreignLock(mtime: Date): void {
+  mkdirSync(db(), { recursive: true });
+  mkdirSync(lockPath());
+  utimesSync(lockPath(), mtime, mtime);
+}
+
+test('claims a directory (created if missing) with a lock directory, and releases it', async () => {
+  const taken = await lock();
+  expect(statSync(lockPath()).isDirectory()).toBe(true);
+  expect(readdirSync(db())).toEqual(['users-server.lock']);
+  await taken.release();
+  expect(existsSync(lockPath())).toBe(false);
+});
+
+test('refuses a directory whose lock another holder keeps refreshing, whatever its pid or PID namespace', async () => {
+  // A live holder elsewhere (another container, where it is pid 1 too): its lock is fresh and refreshed.
+  foreignLock(new Date());
+  const waiting: string[] = [];
+  const refresh = () => utimesSync(lockPath(), new Date(Date.now() + 1_000), new Date(Date.now() + 1_000));
+  await expect(lock(db(), { waiting: (message: string) => (waiting.push(message), refresh()) }, { ...LOCK_TIMING, pollMs: 50 })).rejects.toThrow(
+    new Error(`pglite:${db()} is in use by another users-server (its lock ${lockPath()} is being refreshed): a pglite: directory serves one users-server at a time`),
   );
-  expect(readFileSync(lockFile(), 'utf8')).toBe(`${process.ppid}\n`);
+  expect(waiting).toEqual([
+    `pglite:${db()} is locked (${lockPath()}) by another users-server, or by one that stopped without releasing it: ` +
+      'waiting up to 30 s for the lock to be refreshed (refused) or to go stale (taken over)',
+  ]);
+  expect(existsSync(lockPath())).toBe(true);
 });
 
-test('takes over the lock of a process that is gone (a crash, SIGKILL)', () => {
-  const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
-  lockDirectory(path.join(dir.path, 'db'));
-  writeFileSync(lockFile(), `${gone}\n`);
-  const lock = lockDirectory(path.join(dir.path, 'db'));
-  expect(readFileSync(lockFile(), 'utf8')).toBe(`${process.pid}\n`);
-  lock.release();
+test('a second lock in the same process is refused too (the first one refreshes its lock)', async () => {
+  await lock();
+  await expect(lock()).rejects.toThrow(`pglite:${db()} is in use by another users-server`);
 });
 
-test('releasing leaves a lock another process took alone', () => {
-  const lock = lockDirectory(path.join(dir.path, 'db'));
-  writeFileSync(lockFile(), `${process.ppid}\n`);
-  lock.release();
-  expect(readFileSync(lockFile(), 'utf8')).toBe(`${process.ppid}\n`);
+test('takes over a stale lock at once (its holder is gone: SIGKILL, a reboot), without waiting', async () => {
+  foreignLock(new Date(Date.now() - 60_000));
+  const waiting = jest.fn();
+  await lock(db(), { waiting });
+  expect(waiting).not.toHaveBeenCalled();
+  expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
 });
 
-test('creates missing parents one level at a time', () => {
-  const lock = lockDirectory(path.join(dir.path, 'a', 'b', 'db'));
-  expect(readFileSync(path.join(dir.path, 'a', 'b', 'db', 'users-server.lock'), 'utf8')).toBe(`${process.pid}\n`);
-  lock.release();
+test('waits for a fresh lock that nobody refreshes to go stale, saying so once, then takes it over', async () => {
+  // A holder killed a moment ago (a Recreate rollout after SIGKILL): its lock is fresh but never refreshed again.
+  foreignLock(new Date(Date.now() + 1_000));
+  const waiting = jest.fn();
+  await lock(db(), { waiting });
+  expect(waiting).toHaveBeenCalledTimes(1);
+  expect(waiting).toHaveBeenCalledWith(expect.stringMatching(/waiting up to 2 s for the lock to be refreshed \(refused\) or to go stale \(taken over\)$/));
+});
+
+test('a lock removed under its holder is lost: an event, and every later use throws', async () => {
+  let onLost!: (error: Error) => void;
+  const lost = new Promise<Error>((resolve) => (onLost = resolve));
+  const taken = await lock(db(), { lost: (error: Error) => onLost(error) });
+  rmdirSync(lockPath());
+  const error = await lost;
+  expect(error.message).toBe(`pglite:${db()}: lost its lock ${lockPath()} (ENOENT: no such file or directory, stat '${lockPath()}'): another users-server may be using the directory`);
+  expect(() => taken.assertHeld()).toThrow(error);
+});
+
+test('a lock not refreshed for staleMs (a stalled event loop, a frozen container) is lost before its next use', async () => {
+  const lost = jest.fn();
+  const taken = await lock(db(), { lost });
+  expect(() => taken.assertHeld()).not.toThrow();
+  // 20 s after the mtime it last wrote (what a contender judges it by).
+  jest.spyOn(Date, 'now').mockReturnValue(statSync(lockPath()).mtimeMs + 20_000);
+  const expected = new Error(`pglite:${db()}: its lock ${lockPath()} was not refreshed for 20 s: another users-server may have taken the directory`);
+  expect(() => taken.assertHeld()).toThrow(expected);
+  expect(lost).toHaveBeenCalledWith(expected);
+  // Released, it stays: it may be another server's by now.
+  await taken.release();
+  expect(existsSync(lockPath())).toBe(true);
+});
+
+test('a late lock (not refreshed for staleMs - refreshMs) is still used if it is as its holder left it, lost if someone changed it', async () => {
+  const lost = jest.fn();
+  const taken = await lock(db(), { lost });
+  const written = statSync(lockPath()).mtime;
+  // Late but not stale, and untouched (PGlite's initdb kept the event loop busy): still ours.
+  jest.spyOn(Date, 'now').mockReturnValue(written.getTime() + 1_500);
+  expect(() => taken.assertHeld()).not.toThrow();
+  // Changed by another holder meanwhile.
+  utimesSync(lockPath(), new Date(written.getTime() + 1_000), new Date(written.getTime() + 1_000));
+  const expected = new Error(`pglite:${db()}: its lock ${lockPath()} was changed or removed by someone else: another users-server may be using the directory`);
+  expect(() => taken.assertHeld()).toThrow(expected);
+  expect(lost).toHaveBeenCalledWith(expected);
+});
+
+test('creates missing parents one level at a time', async () => {
+  await lock(path.join(dir.path, 'a', 'b', 'db'));
+  expect(statSync(path.join(dir.path, 'a', 'b', 'db', 'users-server.lock')).isDirectory()).toBe(true);
 });
 
 test.each<[string, (root: string) => string, string]>([
   // mkdirSync({ recursive: true }) looped forever here: /proc exists but nothing can be made in it.
   ['under /proc', () => '/proc/nope/db', 'no such file or directory'],
   ['under a file', (root) => (writeFileSync(path.join(root, 'file'), ''), path.join(root, 'file', 'db')), 'a part of the path is not a directory'],
-])('a directory that cannot be created (%s) is one error naming it and why', (_where, target, reason) => {
+  ['a file itself', (root) => (writeFileSync(path.join(root, 'file'), ''), path.join(root, 'file')), 'a file of that name is in the way'],
+])('a directory that cannot be created (%s) is one error naming it and why', async (_where, target, reason) => {
   const where = target(dir.path);
-  expect(() => lockDirectory(where)).toThrow(new Error(`pglite:${where}: cannot create the directory (${reason})`));
+  await expect(lockDirectory(where)).rejects.toThrow(new Error(`pglite:${where}: cannot create the directory (${reason})`));
+  expect(readdirSync(dir.path).filter((name) => name.includes('lock'))).toEqual([]);
 });

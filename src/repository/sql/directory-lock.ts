@@ -1,40 +1,157 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import * as lockfile from 'proper-lockfile';
 import { fileErrorReason } from '../../shared/file-error-reason';
 
-const LOCK_FILE = 'users-server.lock';
+export const LOCK_NAME = 'users-server.lock';
+
+/**
+ * How the lock is kept. Its holder refreshes the lock's mtime every `refreshMs`;
+ * a lock not refreshed for `staleMs` is taken over. Within the chart's startup
+ * probe budget (60 s): a pod replacing a SIGKILLed one waits at most `staleMs`.
+ */
+export interface LockTiming {
+  staleMs: number;
+  refreshMs: number;
+  /** How often a waiting server looks at the lock again. */
+  pollMs: number;
+}
+
+export const LOCK_TIMING: LockTiming = { staleMs: 30_000, refreshMs: 5_000, pollMs: 1_000 };
+
+export interface DirectoryLockEvents {
+  /** Found locked by a holder that may be gone: waiting for its lock to go stale (once). */
+  waiting?(message: string): void;
+  /** The lock is no longer ours (taken, removed, or not refreshed in time): stop using the directory. */
+  lost?(error: Error): void;
+}
 
 export interface DirectoryLock {
-  release(): void;
+  /** Throws once the lock may belong to someone else: call it before touching the directory. */
+  assertHeld(): void;
+  release(): Promise<void>;
 }
 
 /**
  * Claims a pglite: directory for this process: two processes writing one
  * PostgreSQL data directory corrupt it, and PGlite does not stop the second.
- * The lock file holds the owner's pid; a lock whose process is gone (a crash,
- * SIGKILL, a new container where this process has the old pid) is taken over.
+ * A process id names no one across PID namespaces (two containers sharing a
+ * volume are both pid 1) nor across reboots, so the lock is a directory
+ * (created atomically) whose mtime its holder refreshes (proper-lockfile): a
+ * lock refreshed less than `staleMs` ago is someone's, whatever their namespace
+ * or host. One found locked is watched until it is either refreshed (refused:
+ * its holder lives) or stale (taken over: its holder is gone).
  */
-export function lockDirectory(dir: string): DirectoryLock {
+export async function lockDirectory(dir: string, events: DirectoryLockEvents = {}, timing: LockTiming = LOCK_TIMING): Promise<DirectoryLock> {
   try {
     makeDirectory(dir);
   } catch (error) {
-    // ENOENT only comes out of makeDirectory where the parent exists but refuses new entries (/proc).
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : fileErrorReason(error);
-    throw new Error(`pglite:${dir}: cannot create the directory (${reason})`);
+    throw new Error(`pglite:${dir}: cannot create the directory (${creationFailure(error)})`);
   }
-  const file = path.join(dir, LOCK_FILE);
-  const owner = readOwner(file);
-  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-    throw new Error(`pglite:${dir} is in use by another process (pid ${owner}): a pglite: directory serves one users-server at a time`);
-  }
-  // Written aside, then renamed: a reader never sees a half-written pid.
-  writeFileSync(`${file}.${process.pid}`, `${process.pid}\n`);
-  renameSync(`${file}.${process.pid}`, file);
+  const lockPath = path.join(dir, LOCK_NAME);
+  let lost: Error | undefined;
+  let released = false;
+  const markLost = (error: Error) => {
+    if (lost) return;
+    lost = error;
+    events.lost?.(error);
+  };
+  const lockFs = trackingFs(() => lost !== undefined);
+  const release = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
+    markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${error.message}): another users-server may be using the directory`)),
+  );
   return {
-    release() {
-      if (readOwner(file) === process.pid) rmSync(file, { force: true });
+    assertHeld() {
+      if (!lost) {
+        const age = Date.now() - lockFs.lastMtime();
+        // Refreshed on time, it is ours: a contender waits for it to be staleMs old. Late (PGlite's
+        // initdb blocking the event loop on a busy machine, a frozen container), it is ours only if
+        // not stale yet and still as we left it.
+        if (age >= timing.staleMs) {
+          markLost(new Error(`pglite:${dir}: its lock ${lockPath} was not refreshed for ${Math.round(age / 1000)} s: another users-server may have taken the directory`));
+        } else if (age > timing.staleMs - timing.refreshMs && mtimeOf(lockPath) !== lockFs.lastMtime()) {
+          markLost(new Error(`pglite:${dir}: its lock ${lockPath} was changed or removed by someone else: another users-server may be using the directory`));
+        }
+      }
+      if (lost) throw lost;
+    },
+    async release() {
+      if (lost || released) return;
+      released = true;
+      await release();
     },
   };
+}
+
+type LockFs = typeof fs & { lastMtime(): number };
+
+/**
+ * The file system proper-lockfile works through (its `fs` option): it tells
+ * the mtime last written to the lock (what a contender judges staleness by),
+ * and once the lock is lost, it neither refreshes nor removes it (at exit
+ * either): it may be another server's by now.
+ */
+function trackingFs(isLost: () => boolean): LockFs {
+  let lastMtime = 0;
+  const refused = (callback: (error: Error) => void) => process.nextTick(callback, Object.assign(new Error('the lock is lost'), { code: 'ELOST' }));
+  return {
+    ...fs,
+    lastMtime: () => lastMtime,
+    utimes(file: fs.PathLike, atime: fs.TimeLike, mtime: fs.TimeLike, callback: fs.NoParamCallback) {
+      if (isLost()) return refused(callback);
+      fs.utimes(file, atime, mtime, (error) => {
+        if (!error) lastMtime = new Date(mtime as Date).getTime();
+        callback(error);
+      });
+    },
+    rmdir(file: fs.PathLike, callback: fs.NoParamCallback) {
+      if (isLost()) return process.nextTick(callback, null);
+      fs.rmdir(file, callback);
+    },
+    rmdirSync(file: fs.PathLike) {
+      if (!isLost()) fs.rmdirSync(file);
+    },
+  } as LockFs;
+}
+
+async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: LockTiming, events: DirectoryLockEvents, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  let seen: number | undefined;
+  for (;;) {
+    try {
+      return await lockfile.lock(dir, { fs: lockFs, lockfilePath: lockPath, realpath: false, stale: timing.staleMs, update: timing.refreshMs, onCompromised });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw new Error(`pglite:${dir}: cannot create its lock ${lockPath} (${fileErrorReason(error)})`);
+    }
+    const mtime = mtimeOf(lockPath);
+    if (mtime === undefined) continue; // released meanwhile
+    if (seen === undefined) {
+      seen = mtime;
+      events.waiting?.(
+        `pglite:${dir} is locked (${lockPath}) by another users-server, or by one that stopped without releasing it: ` +
+          `waiting up to ${timing.staleMs / 1000} s for the lock to be refreshed (refused) or to go stale (taken over)`,
+      );
+    } else if (mtime !== seen) {
+      throw new Error(`pglite:${dir} is in use by another users-server (its lock ${lockPath} is being refreshed): a pglite: directory serves one users-server at a time`);
+    }
+    await delay(timing.pollMs);
+  }
+}
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function creationFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  // ENOENT only comes out of makeDirectory where the parent exists but refuses new entries (/proc).
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EEXIST') return 'a file of that name is in the way';
+  return fileErrorReason(error);
 }
 
 /**
@@ -46,29 +163,13 @@ function makeDirectory(dir: string): void {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw error;
+    }
     const parent = path.dirname(dir);
     if (code !== 'ENOENT' || parent === dir || existsSync(parent)) throw error;
     makeDirectory(parent);
     mkdirSync(dir);
-  }
-}
-
-function readOwner(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { lockDirectory, type DirectoryLock } from './directory-lock';
+import { lockDirectory, type DirectoryLock, type DirectoryLockEvents } from './directory-lock';
+import { openFailure, refuseForeignDirectory } from './pglite-data-directory';
 import { isUnavailableSqlState, type SqlDriver, type SqlSession } from './sql-driver';
 
 /**
@@ -14,32 +15,37 @@ export class PgliteDriver implements SqlDriver {
     private readonly lock?: DirectoryLock,
   ) {}
 
-  static async open(dataDir: string | undefined): Promise<PgliteDriver> {
-    const lock = dataDir === undefined ? undefined : lockDirectory(dataDir);
+  static async open(dataDir: string | undefined, lockEvents?: DirectoryLockEvents): Promise<PgliteDriver> {
+    if (dataDir === undefined) return new PgliteDriver(await createPglite(undefined), 'pglite:memory');
+    const lock = await lockDirectory(dataDir, lockEvents);
+    // PostgreSQL's last lines, for the error if opening fails (bounded: it writes there all its life).
+    const stderr: string[] = [];
+    const keep = (line: string) => void (stderr.push(line) > 20 && stderr.shift());
     try {
-      const db = await PGlite.create({
-        dataDir,
-        extensions: { pg_trgm },
-        // Each statement's changes reach the files before it resolves: an acknowledged Create survives a crash.
-        relaxedDurability: false,
+      refuseForeignDirectory(dataDir);
+      const db = await createPglite(dataDir, keep).catch((error: unknown) => {
+        throw openFailure(dataDir, error, stderr);
       });
-      return new PgliteDriver(db, dataDir === undefined ? 'pglite:memory' : `pglite:${dataDir}`, lock);
+      return new PgliteDriver(db, `pglite:${dataDir}`, lock);
     } catch (error) {
-      lock?.release();
+      await lock.release();
       throw error;
     }
   }
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
+    this.lock?.assertHeld();
     return (await this.db.query<Row>(sql, params)).rows;
   }
 
   async exec(sql: string): Promise<void> {
+    this.lock?.assertHeld();
     await this.db.exec(sql);
   }
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(transactionSession(tx)));
+    this.lock?.assertHeld();
+    return this.db.transaction((tx) => work(transactionSession(tx, this.lock)));
   }
 
   isUnavailable(error: unknown): boolean {
@@ -52,14 +58,25 @@ export class PgliteDriver implements SqlDriver {
     try {
       await this.db.close();
     } finally {
-      this.lock?.release();
+      await this.lock?.release();
     }
   }
 }
 
-function transactionSession(tx: Transaction): SqlSession {
+function createPglite(dataDir: string | undefined, onStderr?: (line: string) => void): Promise<PGlite> {
+  return PGlite.create({
+    dataDir,
+    extensions: { pg_trgm },
+    // Each statement's changes reach the files before it resolves: an acknowledged Create survives a crash.
+    relaxedDurability: false,
+    // PostgreSQL's own lines (a PANIC naming a damaged file) are kept for the error, not printed.
+    ...(onStderr && { onStderr: (line: string) => (onStderr(line), true) }),
+  });
+}
+
+function transactionSession(tx: Transaction, lock: DirectoryLock | undefined): SqlSession {
   return {
-    query: async <Row>(sql: string, params?: unknown[]) => (await tx.query<Row>(sql, params)).rows,
-    exec: async (sql: string) => void (await tx.exec(sql)),
+    query: async <Row>(sql: string, params?: unknown[]) => (lock?.assertHeld(), (await tx.query<Row>(sql, params)).rows),
+    exec: async (sql: string) => (lock?.assertHeld(), void (await tx.exec(sql))),
   };
 }

@@ -125,6 +125,10 @@ bench: build tools $(TOOLS_BIN)/ghz-$(GHZ_VERSION) ## page cost, start-up, memor
 bench-memory: install ## worst-case memory of one stored user (what --max-users multiplies; the chart test uses it)
 	node bench/memory-per-user.js $${BENCH_MEMORY_USERS:-10000}
 
+.PHONY: bench-pglite-commits
+bench-pglite-commits: install ## single-row commits on a pglite: directory, PGlite's fsync off beside users-server's fsync on (README: Storage)
+	node bench/pglite-commits.js $${BENCH_COMMITS:-500}
+
 .PHONY: bench-cli
 bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench); BENCH_NODE=path for another Node
 	env -u NODE_EXTRA_CA_CERTS $${BENCH_NODE:-node} bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}

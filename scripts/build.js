@@ -61,8 +61,8 @@ const tracingSdkApart = {
   },
 };
 
-// What PGlite needs at run time (its CommonJS build, pg_trgm, the WASM and data files), not its 27 MB package.
-const PGLITE_FILES = ['package.json', 'LICENSE', 'dist/index.cjs', 'dist/contrib/pg_trgm.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm', 'dist/pg_trgm.tar.gz'];
+// What PGlite needs at run time (its CommonJS build, its Node file system, pg_trgm, the WASM and data files), not its 27 MB package.
+const PGLITE_FILES = ['package.json', 'LICENSE', 'dist/index.cjs', 'dist/fs/nodefs.cjs', 'dist/contrib/pg_trgm.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm', 'dist/pg_trgm.tar.gz'];
 
 function copyPglite() {
   // The package root: its "exports" hide package.json, so go up from the CommonJS entry (dist/index.cjs).

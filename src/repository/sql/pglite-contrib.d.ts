@@ -3,3 +3,7 @@
 declare module '@electric-sql/pglite/contrib/pg_trgm' {
   export { pg_trgm } from '@electric-sql/pglite/dist/contrib/pg_trgm';
 }
+
+declare module '@electric-sql/pglite/nodefs' {
+  export { NodeFS } from '@electric-sql/pglite/dist/fs/nodefs';
+}

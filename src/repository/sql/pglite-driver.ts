@@ -2,6 +2,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { lockDirectory, type DirectoryLock, type DirectoryLockEvents } from './directory-lock';
 import { openFailure, refuseForeignDirectory } from './pglite-data-directory';
+import { SYNCED_START_PARAMS, SyncedNodeFS } from './synced-node-fs';
 import { isUnavailableSqlState, type SqlDriver, type SqlSession } from './sql-driver';
 
 /**
@@ -65,7 +66,8 @@ export class PgliteDriver implements SqlDriver {
 
 function createPglite(dataDir: string | undefined, onStderr?: (line: string) => void): Promise<PGlite> {
   return PGlite.create({
-    dataDir,
+    // A directory: its commits fsynced to disk (synced-node-fs.ts), not left in the page cache.
+    ...(dataDir === undefined ? {} : { fs: new SyncedNodeFS(dataDir), startParams: SYNCED_START_PARAMS }),
     extensions: { pg_trgm },
     // Each statement's changes reach the files before it resolves: an acknowledged Create survives a crash.
     relaxedDurability: false,

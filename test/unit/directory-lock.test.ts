@@ -68,7 +68,7 @@ test('takes over a stale lock at once (its holder is gone: SIGKILL, a reboot), w
 
 test('waits for a fresh lock that nobody refreshes to go stale, saying so once, then takes it over', async () => {
   // A holder killed a moment ago (a Recreate rollout after SIGKILL): its lock is fresh but never refreshed again.
-  foreignLock(new Date(Date.now() + 1_000));
+  foreignLock(new Date(Date.now() + 5_000));
   const waiting = jest.fn();
   await lock(db(), { waiting });
   expect(waiting).toHaveBeenCalledTimes(1);
@@ -111,6 +111,13 @@ test('a late lock (not refreshed for staleMs - refreshMs) is still used if it is
   const expected = new Error(`pglite:${db()}: its lock ${lockPath()} was changed or removed by someone else: another users-server may be using the directory`);
   expect(() => taken.assertHeld()).toThrow(expected);
   expect(lost).toHaveBeenCalledWith(expected);
+});
+
+test("a pid file left by users-server 0.1's lock (a crash before an upgrade) is replaced by the lock directory", async () => {
+  mkdirSync(db());
+  writeFileSync(lockPath(), '1\n');
+  await lock();
+  expect(statSync(lockPath()).isDirectory()).toBe(true);
 });
 
 test('creates missing parents one level at a time', async () => {

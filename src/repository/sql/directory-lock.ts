@@ -1,4 +1,4 @@
-import fs, { existsSync, mkdirSync, statSync } from 'node:fs';
+import fs, { existsSync, lstatSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as lockfile from 'proper-lockfile';
@@ -116,6 +116,7 @@ function trackingFs(isLost: () => boolean): LockFs {
 }
 
 async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: LockTiming, events: DirectoryLockEvents, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  removeFormerPidFile(lockPath);
   let seen: number | undefined;
   for (;;) {
     try {
@@ -135,6 +136,19 @@ async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: Lo
       throw new Error(`pglite:${dir} is in use by another users-server (its lock ${lockPath} is being refreshed): a pglite: directory serves one users-server at a time`);
     }
     await delay(timing.pollMs);
+  }
+}
+
+/**
+ * users-server 0.1 locked with a file holding its pid, removed when it stopped;
+ * one left by a crash would block every start (a directory is the lock now).
+ * A pid tells nothing across containers, so the file is only removed.
+ */
+function removeFormerPidFile(lockPath: string): void {
+  try {
+    if (lstatSync(lockPath).isFile()) rmSync(lockPath);
+  } catch {
+    // None (ENOENT), or the lock attempt that follows names the problem.
   }
 }
 

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { Status_StatusCode } from '../../gen/user/user';
 import { requireServerBundle, requireUnshare } from '../support/prerequisites';
@@ -69,6 +70,22 @@ test(`pglite directory: ${N} acknowledged creates, SIGKILL, restart: all ${N} ar
     });
   }
   expect((await servers[1].client.list({})).users).toHaveLength(N);
+});
+
+test('pglite directory: a server whose lock is taken by another stops at once, exit 1, and leaves the new lock alone', async () => {
+  const dir = path.join(root.path, 'pglite-lost');
+  const lock = path.join(dir, 'users-server.lock');
+  const server = await startStorageServer(`pglite:${dir}`, ['--samples=false']);
+  servers.push(server);
+  // Another holder's lock in its place (as one that judged it stale would make it).
+  rmdirSync(lock);
+  mkdirSync(lock);
+  // Its next refresh (within 5 s) finds a lock it did not write.
+  expect(await server.exited).toEqual({ code: 1, signal: null });
+  expect(server.logLines('storage lock lost: exiting now')).toEqual([
+    expect.objectContaining({ level: 'error', error: `pglite:${dir}: lost its lock ${lock} (someone else changed it): another users-server may be using the directory` }),
+  ]);
+  expect(existsSync(lock)).toBe(true);
 });
 
 test(`PostgreSQL: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {

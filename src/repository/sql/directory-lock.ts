@@ -59,7 +59,7 @@ export async function lockDirectory(dir: string, events: DirectoryLockEvents = {
   };
   const lockFs = trackingFs(() => lost !== undefined);
   const release = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
-    markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${error.message}): another users-server may be using the directory`)),
+    markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${compromise(error)}): another users-server may be using the directory`)),
   );
   return {
     assertHeld() {
@@ -150,6 +150,13 @@ function removeFormerPidFile(lockPath: string): void {
   } catch {
     // None (ENOENT), or the lock attempt that follows names the problem.
   }
+}
+
+// proper-lockfile says this when the lock's mtime is not the one it wrote: someone else wrote it.
+const NOT_OURS = 'Unable to update lock within the stale threshold';
+
+function compromise(error: Error): string {
+  return error.message === NOT_OURS ? 'someone else changed it' : error.message;
 }
 
 function mtimeOf(file: string): number | undefined {

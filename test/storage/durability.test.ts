@@ -27,6 +27,8 @@ afterAll(async () => {
   root?.cleanup();
 });
 
+const lock = (dir: string) => path.join(dir, 'users-server.lock');
+
 async function createThenKill(databaseUrl: string): Promise<string[]> {
   const server = await startStorageServer(databaseUrl, ['--samples=false']);
   servers.push(server);
@@ -86,6 +88,30 @@ test('pglite directory: a server whose lock is taken by another stops at once, e
     expect.objectContaining({ level: 'error', error: `pglite:${dir}: lost its lock ${lock} (someone else changed it): another users-server may be using the directory` }),
   ]);
   expect(existsSync(lock)).toBe(true);
+});
+
+test('pglite directory: a frozen server (SIGSTOP) is replaced once its lock is stale; thawed, it writes nothing and exits 1', async () => {
+  const dir = path.join(root.path, 'pglite-frozen');
+  const user = (email: string) => ({ user: { id: '', age: 30, name: { first: 'Fro', last: 'Zen' }, email, phone: '', address: '' } });
+  const frozen = await startStorageServer(`pglite:${dir}`, ['--samples=false']);
+  servers.push(frozen);
+  frozen.child.kill('SIGSTOP');
+  let newcomer: StorageServer;
+  try {
+    // Its lock is no longer refreshed: the newcomer waits for it to go stale (30 s), then takes it over.
+    newcomer = await startStorageServer(`pglite:${dir}`, ['--samples=false']);
+    servers.push(newcomer);
+    expect((await newcomer.client.create(user('new@x.io'))).status?.code).toBe(Status_StatusCode.SUCCESS);
+  } finally {
+    frozen.child.kill('SIGCONT');
+  }
+  // Whichever comes first, this call's lock check or its next refresh, the thawed server stops before writing.
+  await expect(frozen.client.create(user('thawed@x.io'))).rejects.toThrow();
+  expect(await frozen.exited).toEqual({ code: 1, signal: null });
+  expect(frozen.logLines('storage lock lost: exiting now')).toEqual([
+    expect.objectContaining({ error: expect.stringMatching(new RegExp(`^pglite:${dir}: (its lock ${lock(dir)} was not refreshed for \\d+ s|lost its lock ${lock(dir)} \\(someone else changed it\\))`)) as unknown }),
+  ]);
+  expect((await newcomer.client.list({})).users.map((found) => found.email)).toEqual(['new@x.io']);
 });
 
 test(`PostgreSQL: ${N} acknowledged creates, SIGKILL, restart: all ${N} are there`, async () => {

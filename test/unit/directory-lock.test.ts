@@ -30,6 +30,21 @@ function foreignLock(mtime: Date): void {
   utimesSync(lockPath(), mtime, mtime);
 }
 
+test('a long run of statements settled through promises alone (PGlite) still lets its holder refresh the lock', async () => {
+  const timing = { staleMs: 3_000, refreshMs: 500, pollMs: 50 };
+  const taken = await lock(db(), {}, timing);
+  const first = statSync(lockPath()).mtimeMs;
+  // Longer than the stale time, of work that never waits for I/O or a timer: without held() turning
+  // the event loop, the refresh timer never ran and the lock went stale under its holder.
+  const end = Date.now() + timing.staleMs + 500;
+  while (Date.now() < end) {
+    await taken.held();
+    await Promise.resolve();
+  }
+  expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(first);
+  expect(() => taken.assertHeld()).not.toThrow();
+});
+
 test('claims a directory (created if missing) with a lock directory, and releases it', async () => {
   const taken = await lock();
   expect(statSync(lockPath()).isDirectory()).toBe(true);

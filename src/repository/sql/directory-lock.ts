@@ -30,6 +30,12 @@ export interface DirectoryLockEvents {
 export interface DirectoryLock {
   /** Throws once the lock may belong to someone else: call it before touching the directory. */
   assertHeld(): void;
+  /**
+   * assertHeld, after letting the event loop turn when the lock's refresh may be due: its
+   * timer needs the loop, and a long run of PGlite statements (synchronous WASM, settled
+   * through promises alone) would starve it until the lock went stale under its holder.
+   */
+  held(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -58,23 +64,33 @@ export async function lockDirectory(dir: string, events: DirectoryLockEvents = {
     events.lost?.(error);
   };
   const lockFs = trackingFs(() => lost !== undefined);
+  let turned = Date.now();
   const release = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
     markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${compromise(error)}): another users-server may be using the directory`)),
   );
-  return {
-    assertHeld() {
-      if (!lost) {
-        const age = Date.now() - lockFs.lastMtime();
-        // Refreshed on time, it is ours: a contender waits for it to be staleMs old. Late (PGlite's
-        // initdb blocking the event loop on a busy machine, a frozen container), it is ours only if
-        // not stale yet and still as we left it.
-        if (age >= timing.staleMs) {
-          markLost(new Error(`pglite:${dir}: its lock ${lockPath} was not refreshed for ${Math.round(age / 1000)} s: another users-server may have taken the directory`));
-        } else if (age > timing.staleMs - timing.refreshMs && mtimeOf(lockPath) !== lockFs.lastMtime()) {
-          markLost(new Error(`pglite:${dir}: its lock ${lockPath} was changed or removed by someone else: another users-server may be using the directory`));
-        }
+  const assertHeld = () => {
+    if (!lost) {
+      const age = Date.now() - lockFs.lastMtime();
+      // Refreshed on time, it is ours: a contender waits for it to be staleMs old. Late (PGlite's
+      // initdb blocking the event loop on a busy machine, a frozen container), it is ours only if
+      // not stale yet and still as we left it.
+      if (age >= timing.staleMs) {
+        markLost(new Error(`pglite:${dir}: its lock ${lockPath} was not refreshed for ${Math.round(age / 1000)} s: another users-server may have taken the directory`));
+      } else if (age > timing.staleMs - timing.refreshMs && !sameMtime(mtimeOf(lockPath), lockFs.lastMtime())) {
+        markLost(new Error(`pglite:${dir}: its lock ${lockPath} was changed or removed by someone else: another users-server may be using the directory`));
       }
-      if (lost) throw lost;
+    }
+    if (lost) throw lost;
+  };
+  return {
+    assertHeld,
+    async held() {
+      // Several turns per refresh period: the refresh is a timer, then a stat and a utimes.
+      if (Date.now() - turned >= timing.refreshMs / 10) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turned = Date.now();
+      }
+      assertHeld();
     },
     async release() {
       if (lost || released) return;
@@ -157,6 +173,11 @@ const NOT_OURS = 'Unable to update lock within the stale threshold';
 
 function compromise(error: Error): string {
   return error.message === NOT_OURS ? 'someone else changed it' : error.message;
+}
+
+/** stat's mtimeMs is a float (seconds and nanoseconds): the mtime written, in whole ms, may come back a hair off. */
+function sameMtime(onDisk: number | undefined, written: number): boolean {
+  return onDisk !== undefined && Math.abs(onDisk - written) < 1;
 }
 
 function mtimeOf(file: string): number | undefined {

@@ -35,17 +35,17 @@ export class PgliteDriver implements SqlDriver {
   }
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
-    this.lock?.assertHeld();
+    await this.lock?.held();
     return (await this.db.query<Row>(sql, params)).rows;
   }
 
   async exec(sql: string): Promise<void> {
-    this.lock?.assertHeld();
+    await this.lock?.held();
     await this.db.exec(sql);
   }
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    this.lock?.assertHeld();
+    await this.lock?.held();
     return this.db.transaction((tx) => work(transactionSession(tx, this.lock)));
   }
 
@@ -78,7 +78,13 @@ function createPglite(dataDir: string | undefined, onStderr?: (line: string) => 
 
 function transactionSession(tx: Transaction, lock: DirectoryLock | undefined): SqlSession {
   return {
-    query: async <Row>(sql: string, params?: unknown[]) => (lock?.assertHeld(), (await tx.query<Row>(sql, params)).rows),
-    exec: async (sql: string) => (lock?.assertHeld(), void (await tx.exec(sql))),
+    query: async <Row>(sql: string, params?: unknown[]) => {
+      await lock?.held();
+      return (await tx.query<Row>(sql, params)).rows;
+    },
+    exec: async (sql: string) => {
+      await lock?.held();
+      await tx.exec(sql);
+    },
   };
 }

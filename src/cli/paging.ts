@@ -42,15 +42,18 @@ export async function* fetchPages(
 ): AsyncGenerator<User[]> {
   let left = limit;
   let pageToken = '';
+  // A token sent before would ask for pages already printed, maybe forever (A, B, A...): a few
+  // bytes a page, while the pages themselves are not kept.
+  const sent = new Set<string>();
   do {
+    sent.add(pageToken);
     const response = await call({ pageSize: Math.min(pageSize, left), pageToken });
     // A server older than paging answers everything at once, with no token: that ends it too.
     const users = response.users.slice(0, left);
     left -= users.length;
     yield users;
-    // The same token again would ask for the same page forever.
-    if (response.nextPageToken !== '' && response.nextPageToken === pageToken && left > 0) {
-      throw new CliError(`the server sent the page token it was given (${quote(pageToken, 40)}) as the next one: paging stopped (a server bug)`);
+    if (response.nextPageToken !== '' && sent.has(response.nextPageToken) && left > 0) {
+      throw new CliError(`the server sent page token ${quote(response.nextPageToken, 40)} again: paging stopped (a server bug)`);
     }
     pageToken = response.nextPageToken;
   } while (pageToken !== '' && left > 0);

@@ -228,6 +228,9 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
     const tlsFlag = tls?.level === 0 && tls.value ? tls : tlsHints.find((found) => found.level === 0);
     if (tlsFlag) throw new ConfigError(`--cleartext cannot be combined with ${tlsFlag.source}`);
   }
+  if (cleartext?.level === 0 && !cleartext.value && tls?.level === 0 && !tls.value) {
+    throw new ConfigError('--cleartext=false (TLS) cannot be combined with --tls=false (plaintext)');
+  }
   const decision = (level: number): { secure: boolean; source: string } | undefined => {
     if (cleartext?.level === level && cleartext.value) return { secure: false, source: cleartext.source };
     if (tls?.level === level) return { secure: tls.value, source: tls.source };

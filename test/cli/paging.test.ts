@@ -157,7 +157,7 @@ describe('against a scripted server', () => {
     expect(result).toEqual({ code: 1, stdout: 'Ann N1 <u1@x.io> (30 years old, address: )\n', stderr: 'users-cli: invalid page token\n' });
   });
 
-  test('a server that answers the token it was sent: the pages stop there, exit 1, not a loop', async () => {
+  test('a server that sends a token again (the one it was given, or an earlier one): the pages stop there, exit 1, not a loop', async () => {
     let calls = 0;
     list = async () => {
       calls += 1;
@@ -167,8 +167,17 @@ describe('against a scripted server', () => {
     expect(result).toEqual({
       code: 1,
       stdout: 'Ann N1 <u1@x.io> (30 years old, address: )\nAnn N2 <u2@x.io> (30 years old, address: )\n',
-      stderr: 'users-cli: the server sent the page token it was given ("SAME") as the next one: paging stopped (a server bug)\n',
+      stderr: 'users-cli: the server sent page token "SAME" again: paging stopped (a server bug)\n',
     });
     expect(calls).toBe(2);
+    calls = 0;
+    list = async () => {
+      calls += 1;
+      return { status: SUCCESS, users: [wire(calls)], nextPageToken: calls % 2 === 1 ? 'A' : 'B' };
+    };
+    const cycling = await runCliInProcess(['list', `--address=${address}`]);
+    expect(cycling).toMatchObject({ code: 1, stderr: 'users-cli: the server sent page token "A" again: paging stopped (a server bug)\n' });
+    expect(cycling.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(calls).toBe(3);
   });
 });

@@ -224,6 +224,7 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     await expectConfigError(resolve({ cleartext: true, cacert: certs.caCert }), '--cleartext cannot be combined with --cacert');
     await expectConfigError(resolve({ cleartext: true, tls: true, servername: 'localhost' }), '--cleartext cannot be combined with --tls');
     await expectConfigError(resolve({ cleartext: true, servername: 'localhost' }), '--cleartext cannot be combined with --servername');
+    await expectConfigError(resolve({ cleartext: false, tls: false }), '--cleartext=false (TLS) cannot be combined with --tls=false (plaintext)');
     const tls = await resolve({ cleartext: false, cacert: certs.caCert });
     expect(tls.connection.tls?.ca).toEqual(readFileSync(certs.caCert));
     expect(tls.debug[3]).toBe(`TLS (from --cacert): CA ${certs.caCert} (from --cacert)`);

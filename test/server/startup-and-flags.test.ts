@@ -237,6 +237,16 @@ describe('cannot start: exit 1, one line on stderr', () => {
     expect(await run(command, args)).toEqual({ code: 1, stdout: '', stderr: `users-server: cannot start: pglite:${db}: ${reason.replace('DIR', db)}\n` });
   });
 
+  test('a first start that runs out of space midway leaves no half-made cluster, which every later start would refuse as foreign', async () => {
+    const mount = path.join(dir.path, 'full-midway');
+    mkdirSync(mount);
+    const db = path.join(mount, 'db');
+    // 1 MiB: PostgreSQL's first directories fit, its cluster does not.
+    const script = `mount -t tmpfs -o size=1m none "$1" && mkdir "$1/db" && "$2" "$3" --address=127.0.0.1:0 --metrics-address= --database-url=pglite:"$1/db"; code=$?; ls -A "$1/db"; exit $code`;
+    const [command, ...args] = [...requireUnshare(['-m']), 'sh', '-c', script, 'sh', mount, process.execPath, SERVER_BIN];
+    expect(await run(command, args)).toEqual({ code: 1, stdout: '', stderr: `users-server: cannot start: pglite:${db}: cannot open the data directory: no space left on device\n` });
+  });
+
   test('the metrics address is in use (a second server with the default 9402, here a busy port): the line names --metrics-address and the address', async () => {
     expect(await runServer(['--address=127.0.0.1:0', `--metrics-address=127.0.0.1:${busy.port}`, '--samples=false'])).toEqual({
       code: 1,

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { quote } from '../../shared/quote';
 import { LOCK_NAME } from './directory-lock';
 
@@ -16,6 +17,22 @@ export function refuseForeignDirectory(dir: string): void {
   const shown = entries.sort().slice(0, 3).map((name) => quote(name)).join(', ');
   const more = entries.length > 3 ? ` and ${entries.length - 3} more` : '';
   throw new Error(`pglite:${dir}: not empty and not a PGlite data directory (no PG_VERSION; it holds ${shown}${more}): give a new or empty directory`);
+}
+
+/** Whether the directory holds no cluster yet (after refuseForeignDirectory: nothing but our lock and lost+found). */
+export function holdsNoCluster(dir: string): boolean {
+  return !readdirSync(dir).includes('PG_VERSION');
+}
+
+/**
+ * Removes what a first start that failed (a full disk) left of the cluster it
+ * was creating, our lock and lost+found aside: left half-made, with no
+ * PG_VERSION yet, it would be refused as foreign by every later start.
+ */
+export function removeUnfinishedCluster(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!ALLOWED_IN_NEW.has(name)) rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
 }
 
 /**

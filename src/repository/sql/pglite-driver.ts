@@ -1,7 +1,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { lockDirectory, type DirectoryLock, type DirectoryLockEvents } from './directory-lock';
-import { openFailure, refuseForeignDirectory } from './pglite-data-directory';
+import { holdsNoCluster, openFailure, refuseForeignDirectory, removeUnfinishedCluster } from './pglite-data-directory';
 import { SYNCED_START_PARAMS, SyncedNodeFS } from './synced-node-fs';
 import { isUnavailableSqlState, type SqlDriver, type SqlSession } from './sql-driver';
 
@@ -24,7 +24,10 @@ export class PgliteDriver implements SqlDriver {
     const keep = (line: string) => void (stderr.push(line) > 20 && stderr.shift());
     try {
       refuseForeignDirectory(dataDir);
+      const creating = holdsNoCluster(dataDir);
       const db = await createPglite(dataDir, keep).catch((error: unknown) => {
+        // Everything in it is this start's own, half made: gone, the next start creates it again.
+        if (creating) removeUnfinishedCluster(dataDir);
         throw openFailure(dataDir, error, stderr);
       });
       return new PgliteDriver(db, `pglite:${dataDir}`, lock);

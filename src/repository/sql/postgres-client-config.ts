@@ -2,6 +2,7 @@ import type { PoolConfig } from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
 import { readFileUpTo } from '../../shared/bounded-read';
 import { fileErrorReason } from '../../shared/file-error-reason';
+import { portRangeProblem } from '../../shared/host-port';
 import { quote } from '../../shared/quote';
 
 // libpq's SSL variables, used when the URL does not set the parameter (as libpq does).
@@ -92,5 +93,5 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
 }
 
 function isPort(text: string): boolean {
-  return /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535;
+  return /^\d+$/.test(text) && portRangeProblem(text, 1) === undefined;
 }

@@ -123,7 +123,7 @@ export const SERVER_SETTINGS = {
     env: 'MAX_STREAMING_CALLS',
     default: '1000',
     parse: integerFrom(1, 1_000_000),
-    describe: 'most streaming calls (health Watch, reflection) open at once on the server, all its ports together (28 to 38 KiB of memory each); past it they are refused with RESOURCE_EXHAUSTED',
+    describe: 'most streaming calls (health Watch, reflection) open at once on the server, all its ports together (28 to 43 KiB of memory each); past it they are refused with RESOURCE_EXHAUSTED',
   },
   maxConnectionIdleMs: {
     flag: 'max-connection-idle',

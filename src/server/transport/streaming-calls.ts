@@ -2,7 +2,7 @@ import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 
 /**
  * Bounds the streaming calls open at once (health Watch, reflection): each
- * stays open as long as its client wants, holding 28 to 38 KiB, and 10,000 of
+ * stays open as long as its client wants, holding 28 to 43 KiB, and 10,000 of
  * either took the server to about 360 MiB (the chart's limit was then 384Mi). Past `max` a new one is
  * refused with RESOURCE_EXHAUSTED, and `onRefused` hears of it. Unary calls end
  * by themselves and are not counted. One middleware for every port of a

@@ -29,6 +29,9 @@ node bench/large-requests-memory.js 3
 echo "== memory: 1,000 open health Watch streams (the --max-streaming-calls default), then all torn down at once"
 node bench/health-watches.js 1000
 
+echo "== memory: 1,000 idle connections (the --max-connections default), then 100 more, closed as they arrive"
+node bench/idle-connections.js 1000
+
 echo "== memory: 100 List calls whose answers are never read, on one connection, bounded then not (--max-buffered-answer-bytes)"
 node bench/unread-answers.js 1 100
 node bench/unread-answers.js 1 100 --max-buffered-answer-bytes=1024MiB

@@ -125,6 +125,20 @@ export const SERVER_SETTINGS = {
     parse: integerFrom(1, 1_000_000),
     describe: 'most streaming calls (health Watch, reflection) open at once on the server, all its ports together (28 to 43 KiB of memory each); past it they are refused with RESOURCE_EXHAUSTED',
   },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'MAX_CONNECTIONS',
+    default: '1000',
+    parse: integerFrom(1, 1_000_000),
+    describe: 'most connections open at once on each listening socket (the --health-address one apart; 22 KiB of memory each when idle, 70 KiB over TLS); past it a new connection is closed as it arrives',
+  },
+  connectionSetupTimeoutMs: {
+    flag: 'connection-setup-timeout',
+    env: 'CONNECTION_SETUP_TIMEOUT',
+    default: '20s',
+    parse: positiveDuration,
+    describe: "a connection that has not sent HTTP/2's preface and SETTINGS this long after it opened (after its TLS handshake) is closed",
+  },
   maxConnectionIdleMs: {
     flag: 'max-connection-idle',
     env: 'MAX_CONNECTION_IDLE',
@@ -185,6 +199,13 @@ type SettingsValues = SettingValues<typeof SERVER_SETTINGS>;
 
 /** Everything users-server needs, validated; nothing downstream reads flags or env. */
 export type ServerConfig = Omit<SettingsValues, 'verbose' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile'> & { tls?: TlsFiles };
+
+/** A duration above 0: a bound of 0 would refuse everything. */
+function positiveDuration(raw: string, source: string): number {
+  const ms = duration(raw, source);
+  if (ms === 0) throw new ConfigError(`invalid ${source} ${quote(raw)}: must be more than 0`);
+  return ms;
+}
 
 /** The yargs parser; `--help` and `--version` print and exit from here. */
 export function serverArgsParser(argv: string[], version: string) {

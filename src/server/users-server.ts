@@ -31,6 +31,7 @@ import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from '.
 import { watchHttp2Refusals } from './transport/http2-refusals';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
 import { boundBufferedAnswers } from './transport/buffered-answers';
+import { boundConnections } from './transport/connection-bounds';
 import { boundLargeRequests } from './transport/large-requests';
 import { boundStreamingCalls } from './transport/streaming-calls';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
@@ -148,6 +149,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected, streamingCalls)) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
+  boundConnections(allHttp2Servers, { max: config.maxConnections, setupTimeoutMs: config.connectionSetupTimeoutMs }, onRejected);
   boundLargeRequests(allHttp2Servers, collectGarbage);
   // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
   ({ waitingCalls } = boundBufferedAnswers(http2Servers, { maxBufferedBytes: config.maxBufferedAnswerBytes, reserveFor: (path) => (PAGED_PATHS.has(path) ? config.maxResponseBytes + 5 : 0) }));

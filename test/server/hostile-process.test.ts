@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
@@ -11,6 +13,8 @@ import { grpcFrame } from '../support/raw-grpc';
 import { useSpawnedServers, type SpawnedServer } from '../support/spawned-server';
 
 const startServer = useSpawnedServers();
+let tlsFiles: TestCertificates | undefined;
+afterAll(() => tlsFiles?.cleanup());
 
 async function start(args: string[], env: NodeJS.ProcessEnv = {}, options: { launcher?: boolean } = {}) {
   const { server, channel } = await startServer(args, { env, launcher: options.launcher, channelOptions: { 'grpc.max_send_message_length': -1 } });
@@ -185,6 +189,87 @@ test('a client that reads none of its List answers: its connection holds at most
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
   expect(server.stderr()).toBe('');
+});
+
+/** The debug line of a connection refused before any call (no method). */
+function connectionRefusalLine(reason: string, details: string): Record<string, unknown> {
+  return { level: 'debug', message: 'request rejected', reason, details, timestamp: expect.any(String) };
+}
+
+/** Opens an HTTP/2 connection: 'served' once the server's SETTINGS arrive, 'closed' if the server closes it first. */
+function openConnection(port: number): Promise<{ session: ClientHttp2Session; outcome: 'served' | 'closed' }> {
+  return new Promise((resolve) => {
+    const session = connect(`http://127.0.0.1:${port}`).on('error', () => {});
+    session.once('remoteSettings', () => resolve({ session, outcome: 'served' }));
+    session.once('close', () => resolve({ session, outcome: 'closed' }));
+  });
+}
+
+test('--max-connections=5: a 6th and 7th connection are closed as they arrive (counted, logged), the 5 open ones are served on, and a connection that ends makes room', async () => {
+  const { server, client } = await start(['--max-connections=5', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  // The test's client holds the first connection.
+  expect((await client.getByEmail({ email: 'mael.valadier@example.com' })).status).toEqual({ code: Status_StatusCode.SUCCESS, msg: '' });
+  const held = await Promise.all(Array.from({ length: 4 }, () => openConnection(started.port)));
+  expect(held.map(({ outcome }) => outcome)).toEqual(['served', 'served', 'served', 'served']);
+  const refused = [await openConnection(started.port), await openConnection(started.port)];
+  expect(refused.map(({ outcome }) => outcome)).toEqual(['closed', 'closed']);
+  expect((await client.getByEmail({ email: 'mael.valadier@example.com' })).user?.email).toBe('mael.valadier@example.com');
+  const samples = await scrape(Number(started.metrics.split(':').pop()));
+  expect(sampleValue(samples, 'grpc_server_rejected_total', { reason: 'too_many_connections' })).toBe(2);
+  expect(firstLogLine(server, 'request rejected')).toEqual(connectionRefusalLine('too_many_connections', 'a connection past the 5 open at once (--max-connections)'));
+  // One ends: the server sees its socket close, then lets a new one in.
+  held[0].session.destroy();
+  let next = await openConnection(started.port);
+  for (let attempt = 0; next.outcome === 'closed' && attempt < 50; attempt++) next = await openConnection(started.port);
+  expect(next.outcome).toBe('served');
+  for (const { session } of [...held, ...refused, next]) session.destroy();
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  expect(server.stderr()).toBe('');
+});
+
+/** Milliseconds until the server closes `socket`, or 'open' when it is still open after `waitMs`. */
+function closedAfter(socket: Socket, waitMs: number): Promise<number | 'open'> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    socket.on('error', () => {});
+    socket.on('data', () => {});
+    socket.once('close', () => resolve(Date.now() - started));
+    setTimeout(() => resolve('open'), waitMs);
+  });
+}
+
+/** Whether a socket closed (not 'open') after `from` ms and before `to`. */
+function within(closed: number | 'open', from: number, to: number): boolean {
+  return closed !== 'open' && closed >= from && closed < to;
+}
+
+test('--connection-setup-timeout=300ms: a connection that sends nothing, or the preface without SETTINGS, is closed (counted, logged); an HTTP/2 client stays; over TLS too, after the handshake', async () => {
+  tlsFiles ??= makeTestCertificates();
+  const { serverCert, serverKey, caCert } = tlsFiles;
+  const { server } = await start(['--connection-setup-timeout=300ms', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  const silent = netConnect(started.port, '127.0.0.1');
+  const prefaceOnly = netConnect(started.port, '127.0.0.1', () => prefaceOnly.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
+  const client = await openConnection(started.port);
+  const [silentClosed, prefaceClosed, clientClosed] = await Promise.all([closedAfter(silent, 5000), closedAfter(prefaceOnly, 5000), closedAfter(client.session.socket as Socket, 1500)]);
+  expect({ silent: within(silentClosed, 250, 3000), prefaceOnly: within(prefaceClosed, 250, 3000), client: clientClosed }).toEqual({ silent: true, prefaceOnly: true, client: 'open' });
+  client.session.destroy();
+  const samples = await scrape(Number(started.metrics.split(':').pop()));
+  expect(sampleValue(samples, 'grpc_server_rejected_total', { reason: 'silent_connection' })).toBe(2);
+  expect(firstLogLine(server, 'request rejected')).toEqual(connectionRefusalLine('silent_connection', 'no HTTP/2 preface and SETTINGS within 300 ms of connecting (--connection-setup-timeout)'));
+
+  const tls = await start(['--connection-setup-timeout=300ms', `--tls-cert-file=${serverCert}`, `--tls-key-file=${serverKey}`]);
+  const tlsPort = (JSON.parse(await tls.server.waitForLine(/users-server started/)) as { port: number }).port;
+  const handshaken = await new Promise<Socket>((resolve) => {
+    const socket = tlsConnect({ port: tlsPort, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(caCert), ALPNProtocols: ['h2'] }, () => resolve(socket));
+  });
+  const h2 = connect(`https://127.0.0.1:${tlsPort}`, { ca: readFileSync(caCert), servername: 'localhost' }).on('error', () => {});
+  await new Promise((resolve) => h2.once('remoteSettings', resolve));
+  const [tlsSilentClosed, h2Closed] = await Promise.all([closedAfter(handshaken, 5000), closedAfter(h2.socket as Socket, 1500)]);
+  expect({ silent: within(tlsSilentClosed, 250, 3000), client: h2Closed }).toEqual({ silent: true, client: 'open' });
+  h2.destroy();
 });
 
 test('a Node warning is logged as a JSON line, not printed raw on stderr', async () => {

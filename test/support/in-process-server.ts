@@ -23,6 +23,8 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   maxUsers: 10_000,
   maxConcurrentStreams: 100,
   maxStreamingCalls: 1000,
+  maxConnections: 1000,
+  connectionSetupTimeoutMs: 20_000,
   maxBufferedAnswerBytes: 16 * 1024 * 1024,
   maxConnectionIdleMs: 300_000,
   keepaliveTimeMs: 120_000,

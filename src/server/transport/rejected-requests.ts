@@ -17,6 +17,10 @@ export const REJECTION_REASONS = [
   'tls_handshake_failed',
   // A streaming call (health Watch, reflection) past --max-streaming-calls (streaming-calls.ts): RESOURCE_EXHAUSTED.
   'too_many_streaming_calls',
+  // A connection past --max-connections (connection-bounds.ts), closed as it arrives.
+  'too_many_connections',
+  // A connection that sent no HTTP/2 preface and SETTINGS in time (connection-bounds.ts), closed.
+  'silent_connection',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

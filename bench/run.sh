@@ -32,9 +32,10 @@ node bench/health-watches.js 1000
 echo "== memory: 1,000 idle connections (the --max-connections default), then 100 more, closed as they arrive"
 node bench/idle-connections.js 1000
 
-echo "== memory: 100 List calls whose answers are never read, on one connection, bounded then not (--max-buffered-answer-bytes)"
+echo "== memory: List calls whose answers are never read: 100 on one connection, bounded then not; 4 on each of 40 connections (--max-buffered-answer-bytes, --max-total-buffered-answer-bytes)"
 node bench/unread-answers.js 1 100
-node bench/unread-answers.js 1 100 --max-buffered-answer-bytes=1024MiB
+node bench/unread-answers.js 1 100 --max-buffered-answer-bytes=1024MiB --max-total-buffered-answer-bytes=1024MiB
+node bench/unread-answers.js 40 4
 
 # users-cli --version, get and list beside `node -e 0`, interleaved (target: get <= 2.5x).
 node bench/cli-startup.js "${BENCH_CLI_ROUNDS:-20}"

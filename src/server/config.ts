@@ -191,6 +191,20 @@ export const SERVER_SETTINGS = {
     parse: byteSizeFrom(64 * 1024, 1024 * 1024 * 1024),
     describe: "answers one connection may hold in memory (built, not yet read by its client); past it the connection's next calls wait until it reads",
   },
+  maxTotalBufferedAnswerBytes: {
+    flag: 'max-total-buffered-answer-bytes',
+    env: 'MAX_TOTAL_BUFFERED_ANSWER_BYTES',
+    default: '32MiB',
+    parse: byteSizeFrom(64 * 1024, 64 * 1024 * 1024 * 1024),
+    describe: 'answers all connections together may hold in memory; past it the next calls wait until answers are read',
+  },
+  unreadAnswerTimeoutMs: {
+    flag: 'unread-answer-timeout',
+    env: 'UNREAD_ANSWER_TIMEOUT',
+    default: '60s',
+    parse: positiveDuration,
+    describe: 'a List or Search answer its client reads nothing of for this long is dropped (the call is cancelled), freeing its memory',
+  },
 } satisfies SettingsTable;
 
 export type { TlsFiles };

@@ -152,7 +152,16 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   boundConnections(allHttp2Servers, { max: config.maxConnections, setupTimeoutMs: config.connectionSetupTimeoutMs }, onRejected);
   boundLargeRequests(allHttp2Servers, collectGarbage);
   // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
-  ({ waitingCalls } = boundBufferedAnswers(http2Servers, { maxBufferedBytes: config.maxBufferedAnswerBytes, reserveFor: (path) => (PAGED_PATHS.has(path) ? config.maxResponseBytes + 5 : 0) }));
+  ({ waitingCalls } = boundBufferedAnswers(
+    http2Servers,
+    {
+      maxBufferedBytes: config.maxBufferedAnswerBytes,
+      maxTotalBufferedBytes: config.maxTotalBufferedAnswerBytes,
+      unreadAnswerTimeoutMs: config.unreadAnswerTimeoutMs,
+      reserveFor: (path) => (PAGED_PATHS.has(path) ? config.maxResponseBytes + 5 : 0),
+    },
+    (method) => onRejected({ reason: 'unread_answer', method, grpcCode: 'CANCELLED', details: `answer unread for ${config.unreadAnswerTimeoutMs} ms (--unread-answer-timeout)` }),
+  ));
   const metricsAddress = config.metricsAddress;
   const metricsListener = metrics && metricsAddress ? await listenFor('--metrics-address', metricsAddress, () => startMetricsListener(metricsAddress, metrics.registry)) : undefined;
   health.serving();

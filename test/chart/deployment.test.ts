@@ -18,6 +18,7 @@ const DEFAULT_ARGS = [
   '--drain-delay=5s',
   '--max-connection-age=5m',
   '--max-connection-age-grace=30s',
+  '--max-connections=500',
   '--max-users=10000',
 ];
 const TLS_DIR = '/etc/users-grpc/tls';
@@ -85,7 +86,7 @@ describe('Deployment with the default values', () => {
   });
 
   test('has resource requests and a memory limit', () => {
-    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '448Mi' } });
+    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } });
   });
 
   test('uses its own ServiceAccount without mounting its token', () => {
@@ -122,6 +123,7 @@ describe('Deployment with values changed', () => {
       '--drain-delay=5s',
       '--max-connection-age=5m',
       '--max-connection-age-grace=30s',
+      '--max-connections=500',
       '--max-users=10000',
       '--samples-file=/samples/users.json',
     ]);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { createClient } from 'nice-grpc';
 import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
@@ -155,12 +155,7 @@ test('a client that reads none of its List answers: its connection holds at most
   const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--max-buffered-answer-bytes=900KiB', '--metrics-address=127.0.0.1:0']);
   const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
   const metricsPort = Number(started.metrics.split(':').pop());
-  // 150 users of about 2.3 KB: a List with page_size 0 is cut at the 256 KiB budget.
-  const wide = (length: number) => '\u{1D518}'.repeat(length);
-  const created = await Promise.all(
-    Array.from({ length: 150 }, (_, i) => client.create({ user: { id: '', email: `big${i}@b.io`, age: 30, name: { first: wide(100), last: wide(100) }, phone: wide(50), address: wide(300) } })),
-  );
-  expect(created.filter((answer) => answer.status?.code === Status_StatusCode.SUCCESS)).toHaveLength(150);
+  await createWideUsers(client);
 
   const session = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
   const calls = Array.from({ length: 10 }, () => {
@@ -189,6 +184,76 @@ test('a client that reads none of its List answers: its connection holds at most
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
   expect(server.stderr()).toBe('');
+});
+
+/** 150 users of about 2.3 KB: a List with page_size 0 is cut at a 256 KiB budget. */
+async function createWideUsers(client: ReturnType<typeof createClient<typeof UserServiceDefinition>>): Promise<void> {
+  const wide = (length: number) => '\u{1D518}'.repeat(length);
+  const created = await Promise.all(
+    Array.from({ length: 150 }, (_, i) => client.create({ user: { id: '', email: `big${i}@b.io`, age: 30, name: { first: wide(100), last: wide(100) }, phone: wide(50), address: wide(300) } })),
+  );
+  expect(created.filter((answer) => answer.status?.code === Status_StatusCode.SUCCESS)).toHaveLength(150);
+}
+
+/** `count` List calls on `session` whose answers are not read: whether each was answered, and how it ended. */
+function unreadLists(session: ClientHttp2Session, count: number) {
+  return Array.from({ length: count }, () => {
+    const stream = session.request({ ':method': 'POST', ':path': '/user.UserService/List', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.pause();
+    stream.on('error', () => {});
+    const call = { answered: false, stream, closed: new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1))) };
+    stream.on('response', () => (call.answered = true));
+    stream.end(grpcFrame(Buffer.alloc(0)));
+    return call;
+  });
+}
+
+test('--max-total-buffered-answer-bytes: two connections that read nothing hold at most the server-wide bound; the calls past it wait, and get in as answers are read on the other connection', async () => {
+  const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--max-buffered-answer-bytes=900KiB', '--max-total-buffered-answer-bytes=1200KiB', '--metrics-address=127.0.0.1:0']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  const metricsPort = Number(started.metrics.split(':').pop());
+  await createWideUsers(client);
+  const [first, second] = [connect(`http://127.0.0.1:${started.port}`).on('error', () => {}), connect(`http://127.0.0.1:${started.port}`).on('error', () => {})];
+  // 256 KiB + 5 bytes each: 3 fit the first connection's 900 KiB; then the server's 1200 KiB has room for 1 more.
+  const firstCalls = unreadLists(first, 4);
+  let waiting = 0;
+  while (waiting < 1) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
+  const secondCalls = unreadLists(second, 4);
+  while (waiting < 4) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
+  expect([firstCalls.filter((call) => call.answered).length, secondCalls.filter((call) => call.answered).length, waiting]).toEqual([3, 1, 4]);
+  // The first reads all of its answers: the second gets its connection's worth in (3), its 4th waits on its own bound.
+  for (const call of firstCalls) call.stream.resume();
+  expect(await Promise.all(firstCalls.map((call) => call.closed))).toEqual([0, 0, 0, 0]);
+  while (waiting > 1) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
+  expect([secondCalls.filter((call) => call.answered).length, waiting]).toEqual([3, 1]);
+  for (const call of secondCalls) call.stream.resume();
+  expect(await Promise.all(secondCalls.map((call) => call.closed))).toEqual([0, 0, 0, 0]);
+  first.destroy();
+  second.destroy();
+});
+
+test('--unread-answer-timeout=500ms: List answers left unread are dropped (the client sees CANCEL; counted, logged), and the server has room again', async () => {
+  const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--unread-answer-timeout=500ms', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  await createWideUsers(client);
+  const session = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  const calls = unreadLists(session, 2);
+  const began = Date.now();
+  expect(await Promise.all(calls.map((call) => call.closed))).toEqual([constants.NGHTTP2_CANCEL, constants.NGHTTP2_CANCEL]);
+  expect(Date.now() - began).toBeGreaterThanOrEqual(450);
+  expect(sampleValue(await scrape(Number(started.metrics.split(':').pop())), 'grpc_server_rejected_total', { reason: 'unread_answer' })).toBe(2);
+  expect(firstLogLine(server, 'request rejected')).toEqual({
+    level: 'debug',
+    message: 'request rejected',
+    reason: 'unread_answer',
+    method: '/user.UserService/List',
+    grpc_code: 'CANCELLED',
+    details: 'answer unread for 500 ms (--unread-answer-timeout)',
+    timestamp: expect.any(String),
+  });
+  // A client that reads is served; one that reads slowly is not dropped.
+  expect((await client.list({ pageSize: 10 })).users).toHaveLength(10);
+  session.destroy();
 });
 
 /** The debug line of a connection refused before any call (no method). */

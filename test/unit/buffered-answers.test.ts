@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ServerHttp2Stream } from 'node:http2';
-import { ConnectionAnswers } from '../../src/server/transport/buffered-answers';
+import { ConnectionAnswers, ServerAnswers } from '../../src/server/transport/buffered-answers';
 
 /** The parts of an HTTP/2 stream ConnectionAnswers reads: paused or not, answered or not, bytes not yet sent. */
 class FakeStream extends EventEmitter {
@@ -22,15 +22,20 @@ class FakeStream extends EventEmitter {
   }
 }
 
-function setUp(maxBytes: number) {
-  let waiting = 0;
-  const connection = new ConnectionAnswers(maxBytes, (delta) => (waiting += delta));
-  const add = (reserve: number) => {
-    const stream = new FakeStream();
-    connection.add(stream as unknown as ServerHttp2Stream, reserve);
-    return stream;
+/** Connections of `maxBytes` each on one server of `maxTotalBytes`; `add` opens a call on the first. */
+function setUp(maxBytes: number, maxTotalBytes = Infinity) {
+  const server = new ServerAnswers(maxTotalBytes);
+  const connect = () => {
+    const connection = new ConnectionAnswers(maxBytes, server);
+    const add = (reserve: number) => {
+      const stream = new FakeStream();
+      connection.add(stream as unknown as ServerHttp2Stream, reserve);
+      return stream;
+    };
+    return { connection, add };
   };
-  return { connection, add, waiting: () => waiting };
+  const first = connect();
+  return { ...first, connect, server, waiting: () => server.waitingCount };
 }
 
 test('calls are let in while their reserves fit; the next waits, paused, until an answer is sent (drain) or a stream closes', () => {
@@ -67,6 +72,34 @@ test('over the budget by unsent answers, even a small call waits; a waiting call
 test('a connection holding nothing lets one call in, even one whose reserve is over the budget', () => {
   const { add } = setUp(10);
   const [a, b] = [add(20), add(20)];
+  expect([a.paused, b.paused]).toEqual([false, true]);
+  a.emit('close');
+  expect(b.paused).toBe(false);
+});
+
+test('the server-wide bound: past it, calls wait on every connection, and are let in as answers are read anywhere, the longest waiting connection first', () => {
+  const { connect, server, waiting } = setUp(10, 12);
+  const [one, two, three] = [connect(), connect(), connect()];
+  const a = one.add(6);
+  const b = two.add(6);
+  // The server holds 12: a third connection's call waits, though its connection holds nothing; a small one too.
+  const [c, d] = [three.add(4), two.add(0)];
+  expect([a.paused, b.paused, c.paused, d.paused, waiting()]).toEqual([false, false, true, false, 1]);
+  const e = one.add(4);
+  expect([e.paused, waiting()]).toEqual([true, 2]);
+  // a's answer is read: 6 bytes free; three waited longest, then one.
+  a.emit('close');
+  expect([c.paused, e.paused, waiting()]).toEqual([false, true, 1]);
+  // Unsent bytes count, not the reserve: b answered with 1 byte left.
+  b.answer(1);
+  b.emit('drain');
+  expect([e.paused, waiting(), server.fits(0)]).toEqual([false, 0, true]);
+});
+
+test('a server holding nothing lets one call in, even one over its bound', () => {
+  const { add, connect } = setUp(100, 10);
+  const other = connect();
+  const [a, b] = [add(20), other.add(20)];
   expect([a.paused, b.paused]).toEqual([false, true]);
   a.emit('close');
   expect(b.paused).toBe(false);

@@ -1,75 +1,157 @@
-import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { constants as http2Constants, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Server as NetServer } from 'node:net';
 
 export interface AnswerBudget {
   /** Bytes of answers one connection may hold: built and not yet sent, or being built. */
   maxBufferedBytes: number;
+  /** The same, for all the connections of the server together. */
+  maxTotalBufferedBytes: number;
+  /** A paged answer whose client reads nothing of it for this long is dropped (its stream reset, CANCEL). */
+  unreadAnswerTimeoutMs: number;
   /** What the answer of a call to `path` may weigh before it is built: a paged method's byte budget; 0 for small answers. */
   reserveFor(path: string): number;
 }
 
 /**
- * Bounds the answers a connection holds in memory. An answer its client does
- * not read stays in the server, whole, until HTTP/2 flow control lets it go:
- * 100 unread List answers of 3.5 MiB on one connection took 350 MB. So a call
- * whose answer would take its connection past `maxBufferedBytes` waits, its
- * stream paused before grpc-js has its request (the handler has not run: no
- * answer is built), until the connection's answers are read (a stream drains
- * or closes). A call not yet answered counts for what its answer may weigh; an
- * answered one for its bytes not yet sent. A connection with nothing held
- * always gets one call in, so that a budget below one answer still progresses.
- * `servers` are grpc-js's HTTP/2 servers (http2-servers.ts); their listeners
- * run first, and grpc-js asks for the request (resumes the stream) in its own.
+ * Bounds the answers held in memory. An answer its client does not read stays
+ * in the server, whole, until HTTP/2 flow control lets it go: 100 unread List
+ * answers of 3.5 MiB on one connection took 350 MB. So a call whose answer
+ * would take its connection past `maxBufferedBytes`, or the server past
+ * `maxTotalBufferedBytes`, waits, its stream paused before grpc-js has its
+ * request (the handler has not run: no answer is built), until answers are
+ * read (a stream drains or closes). A call not yet answered counts for what its
+ * answer may weigh; an answered one for its bytes not yet sent. A connection
+ * with nothing held always gets one call in while the server has room, so that
+ * a budget below one answer still progresses. And a paged answer that its
+ * client leaves unread for `unreadAnswerTimeoutMs` is dropped, so that
+ * clients that never read cannot keep the server's room from the others for
+ * good. `servers` are grpc-js's HTTP/2 servers (http2-servers.ts); their
+ * listeners run first, and grpc-js asks for the request (resumes the stream) in its own.
  */
-export function boundBufferedAnswers(servers: NetServer[], budget: AnswerBudget): { waitingCalls(): number } {
+export function boundBufferedAnswers(
+  servers: NetServer[],
+  budget: AnswerBudget,
+  onDropped: (method: string) => void = () => {},
+): { waitingCalls(): number } {
   const connections = new WeakMap<Http2Session, ConnectionAnswers>();
-  let waiting = 0;
-  const onWaiting = (delta: number) => (waiting += delta);
-  for (const server of servers) {
-    server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+  const server = new ServerAnswers(budget.maxTotalBufferedBytes);
+  for (const http2Server of servers) {
+    http2Server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
       let connection = connections.get(stream.session!);
       if (!connection) {
-        connection = new ConnectionAnswers(budget.maxBufferedBytes, onWaiting);
+        connection = new ConnectionAnswers(budget.maxBufferedBytes, server);
         connections.set(stream.session!, connection);
       }
-      connection.add(stream, budget.reserveFor(String(headers[':path'])));
+      const method = String(headers[':path']);
+      const reserve = budget.reserveFor(method);
+      connection.add(stream, reserve);
+      if (reserve > 0) dropWhenUnread(stream, budget.unreadAnswerTimeoutMs, () => onDropped(method));
     });
   }
-  return { waitingCalls: () => waiting };
+  return { waitingCalls: () => server.waitingCount };
 }
 
-/** The calls of one connection: let in while their answers fit, else waiting, paused. */
+/**
+ * Resets `stream` when nothing of it moves for `timeoutMs` (Node's stream
+ * timeout: no frame sent or received, no answer written) while part of its
+ * answer waits unsent. A client that reads, however slowly, keeps it going; a
+ * call waiting for room, or not yet answered, holds nothing unsent.
+ */
+function dropWhenUnread(stream: ServerHttp2Stream, timeoutMs: number, onDropped: () => void): void {
+  stream.setTimeout(timeoutMs, () => {
+    if (stream.writableLength === 0) return;
+    stream.close(http2Constants.NGHTTP2_CANCEL);
+    onDropped();
+  });
+}
+
+/** The room of the whole server: the sum of what its connections hold, and the connections with calls waiting for room. */
+export class ServerAnswers {
+  private heldBytes = 0;
+  private readonly held = new Map<ConnectionAnswers, number>();
+  private readonly waiting = new Set<ConnectionAnswers>();
+  private letting = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Whether a call of `reserve` fits, beside what the connections hold (one always does when they hold nothing). */
+  fits(reserve: number): boolean {
+    return this.heldBytes === 0 || this.heldBytes + reserve <= this.maxBytes;
+  }
+
+  /** A connection's held bytes now; when they went down, the waiting connections may let calls in. */
+  report(connection: ConnectionAnswers, bytes: number): void {
+    const before = this.held.get(connection) ?? 0;
+    if (bytes === 0) this.held.delete(connection);
+    else this.held.set(connection, bytes);
+    this.heldBytes += bytes - before;
+    if (bytes < before) this.letIn();
+  }
+
+  /** `connection` has calls waiting (or none any more). */
+  setWaiting(connection: ConnectionAnswers, waiting: boolean): void {
+    if (waiting) this.waiting.add(connection);
+    else this.waiting.delete(connection);
+  }
+
+  /** Calls waiting for room, on every connection. */
+  get waitingCount(): number {
+    let count = 0;
+    for (const connection of this.waiting) count += connection.waitingCount;
+    return count;
+  }
+
+  /** Lets the waiting connections take the room there is, the longest waiting first; each that got a call in goes last. */
+  private letIn(): void {
+    if (this.letting) return;
+    this.letting = true;
+    try {
+      for (const connection of [...this.waiting]) {
+        if (connection.letIn() && this.waiting.delete(connection) && connection.waitingCount > 0) this.waiting.add(connection);
+      }
+    } finally {
+      this.letting = false;
+    }
+  }
+}
+
+/** The calls of one connection: let in while their answers fit (its own bound and the server's), else waiting, paused. */
 export class ConnectionAnswers {
-  private readonly admitted = new Map<ServerHttp2Stream, number>();
+  private readonly calls = new Map<ServerHttp2Stream, number>();
   private readonly waiting = new Map<ServerHttp2Stream, number>();
 
-  /** `onWaiting` hears each call that starts (+1) or stops (-1) waiting. */
   constructor(
     private readonly maxBytes: number,
-    private readonly onWaiting: (delta: number) => void = () => {},
+    private readonly server: ServerAnswers = new ServerAnswers(Infinity),
   ) {}
 
   /** A new call's stream, with what its answer may weigh. */
   add(stream: ServerHttp2Stream, reserve: number): void {
     stream.once('close', () => {
-      this.admitted.delete(stream);
-      if (this.waiting.delete(stream)) this.onWaiting(-1);
+      this.calls.delete(stream);
+      this.waiting.delete(stream);
+      this.server.setWaiting(this, this.waiting.size > 0);
       this.letIn();
+      this.server.report(this, this.held());
     });
-    stream.on('drain', () => this.letIn());
-    if (this.fits(reserve, this.held())) {
-      this.admitted.set(stream, reserve);
+    stream.on('drain', () => {
+      this.letIn();
+      this.server.report(this, this.held());
+    });
+    const held = this.held();
+    if (this.fits(reserve, held)) {
+      this.admit(stream, reserve, held + reserve);
       return;
     }
     stream.pause();
     this.waiting.set(stream, reserve);
-    this.onWaiting(1);
+    this.server.setWaiting(this, true);
   }
 
   /** Bytes the connection's answers hold: unsent bytes of the answered calls, reserves of the others. */
   held(): number {
     let bytes = 0;
-    for (const [stream, reserve] of this.admitted) bytes += stream.headersSent ? stream.writableLength : reserve;
+    for (const [stream, reserve] of this.calls) bytes += stream.headersSent ? stream.writableLength : reserve;
     return bytes;
   }
 
@@ -78,20 +160,28 @@ export class ConnectionAnswers {
     return this.waiting.size;
   }
 
-  private fits(reserve: number, held: number): boolean {
-    return this.admitted.size === 0 || held + reserve <= this.maxBytes;
-  }
-
-  /** Lets in the waiting calls that fit now, in their order. */
-  private letIn(): void {
+  /** Lets in the waiting calls that fit now, in their order; whether any did. */
+  letIn(): boolean {
     let held = this.held();
+    let any = false;
     for (const [stream, reserve] of this.waiting) {
       if (!this.fits(reserve, held)) continue;
       this.waiting.delete(stream);
-      this.onWaiting(-1);
-      this.admitted.set(stream, reserve);
       held += reserve;
+      this.admit(stream, reserve, held);
       stream.resume();
+      any = true;
     }
+    if (this.waiting.size === 0) this.server.setWaiting(this, false);
+    return any;
+  }
+
+  private admit(stream: ServerHttp2Stream, reserve: number, held: number): void {
+    this.calls.set(stream, reserve);
+    this.server.report(this, held);
+  }
+
+  private fits(reserve: number, held: number): boolean {
+    return (this.calls.size === 0 || held + reserve <= this.maxBytes) && this.server.fits(reserve);
   }
 }

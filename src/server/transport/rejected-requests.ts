@@ -21,6 +21,8 @@ export const REJECTION_REASONS = [
   'too_many_connections',
   // A connection that sent no HTTP/2 preface and SETTINGS in time (connection-bounds.ts), closed.
   'silent_connection',
+  // A List or Search answer left unread past --unread-answer-timeout (buffered-answers.ts): its stream reset.
+  'unread_answer',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -1,8 +1,12 @@
-import { SearchResp, Status, Status_StatusCode, User as WireUser } from '../../../gen/user/user';
+import { SearchResp, Status, Status_StatusCode, type User as WireUser } from '../../../gen/user/user';
 import { invalid, type Failure, type Outcome } from '../../domain/result';
 import { MAX_PAGE_TOKEN_LENGTH } from '../../domain/page-token';
 import type { Page, PageRequest } from '../../domain/user-service';
+import { encodedSize, lengthDelimitedSize } from './encoded-size';
 import { failureStatus, SUCCESS_STATUS, toWireUser } from './user-mapping';
+import { messageDescriptor } from './wire-types';
+
+const USER = messageDescriptor('user.User')!;
 
 /** The server's bounds on a page (--max-page-size, --max-response-bytes). */
 export interface PagingLimits {
@@ -25,8 +29,9 @@ export interface PagedRequest {
  * maxPageSize, and a page the budget cuts short is still SUCCESS: a short page
  * with a next_page_token is ordinary paging.
  *
- * Sizes are exact: each user is encoded as it will go on the wire, and room is
- * kept for the largest status and token this answer can carry.
+ * Sizes are exact: each user is counted as it will go on the wire
+ * (encoded-size.ts), and room is kept for the largest status and token this
+ * answer can carry.
  */
 export async function pagedResponse(
   request: PagedRequest,
@@ -47,7 +52,7 @@ export async function pagedResponse(
     const page = outcome.value;
     for (const [index, user] of page.users.entries()) {
       const wireUser = toWireUser(user);
-      const size = fieldSize(WireUser.encode(wireUser).finish().length);
+      const size = fieldSize(encodedSize(USER, wireUser));
       // One user always goes, so that paging moves on whatever the budget.
       if (used + size > room && users.length > 0) {
         const nextPageToken = index === 0 ? token : page.tokenAfter(index - 1);
@@ -74,16 +79,7 @@ function partialStatus(limits: PagingLimits): Status {
   };
 }
 
-/** A length-delimited field: tag (fields 1 to 15 take one byte), length as a varint, then the bytes. */
+/** A length-delimited field of SearchResp: tag (fields 1 to 15 take one byte), then its length and bytes. */
 function fieldSize(length: number): number {
-  return 1 + varintSize(length) + length;
-}
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
+  return 1 + lengthDelimitedSize(length);
 }

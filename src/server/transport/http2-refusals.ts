@@ -1,6 +1,6 @@
 import type { Server as NetServer } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { escape, quote } from '../../shared/quote';
 import type { Rejection } from './rejected-requests';
@@ -14,14 +14,27 @@ import type { Rejection } from './rejected-requests';
  * grpc-js's HTTP/2 servers (http2-servers.ts), whose listeners run first.
  */
 export function watchHttp2Refusals(servers: NetServer[], onRejected: (rejection: Rejection) => void): void {
+  // Calls each connection started, and those still open.
+  const calls = new WeakMap<Http2Session, number>();
+  const open = new WeakMap<Http2Session, number>();
   for (const server of servers) {
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
       const rejection = refusalOf(stream, headers);
       if (rejection) onRejected(rejection);
     });
-    server.on('sessionError', (error: Error & { code?: string }) => {
+    server.on('stream', (stream: ServerHttp2Stream) => {
+      const session = stream.session!;
+      calls.set(session, (calls.get(session) ?? 0) + 1);
+      open.set(session, (open.get(session) ?? 0) + 1);
+      stream.once('close', () => open.set(session, open.get(session)! - 1));
+    });
+    server.on('sessionError', (error: Error & { code?: string }, session: Http2Session) => {
       // ERR_HTTP2_ERROR is nghttp2 refusing what the peer sent; other session errors are ours (a shutdown cancels sessions).
-      if (error.code === 'ERR_HTTP2_ERROR') onRejected({ reason: 'http2_protocol_error', method: '', details: error.message });
+      if (error.code !== 'ERR_HTTP2_ERROR') return;
+      // A client closing after its calls: grpc-go (grpc-health-probe, kubelet's gRPC probes, the Go CLI) sends a GOAWAY
+      // naming its own last stream, which nghttp2 refuses as a protocol error. Nothing was refused to anyone.
+      if ((calls.get(session) ?? 0) > 0 && open.get(session) === 0) return;
+      onRejected({ reason: 'http2_protocol_error', method: '', details: error.message });
     });
     if (!(server instanceof TlsServer)) continue;
     // A TLS client that negotiated no protocol (ALPN) at all: not HTTP/2. Without a listener, Node answers

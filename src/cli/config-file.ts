@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
 import { fileErrorReason } from '../shared/file-error-reason';
 import { quote } from '../shared/quote';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../shared/did-you-mean';
 import { loadYaml } from './load-yaml';
 
 // users-cli's YAML config file, read as the Go users-cli (viper) reads it:

@@ -5,7 +5,7 @@ import { ConfigError } from '../shared/config-error';
 import { quote } from '../shared/quote';
 import type { RawArgs } from './args';
 import type { CliCommand } from './command';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../shared/did-you-mean';
 import { CONNECTION_OPTIONS, GLOBAL_OPTIONS, OUTPUT_OPTIONS, type CliOption } from './global-options';
 
 // The yargs program: it tokenises, checks choices and flag relations, and

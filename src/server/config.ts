@@ -3,8 +3,9 @@ import { ConfigError } from '../shared/config-error';
 import { networkInterfaces } from 'node:os';
 import { parseHostPort, splitHostPort } from '../shared/host-port';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
+import { didYouMean } from '../shared/did-you-mean';
 import { quote } from '../shared/quote';
-import { byteSizeFrom, duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../shared/setting-parsers';
+import { byteSizeFrom, duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseGoBoolean } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
 import { checkPostgresSettings } from '../repository/sql/postgres-client-config';
 import { readTlsFiles, type TlsFiles } from './tls-files';
@@ -56,12 +57,12 @@ export const SERVER_SETTINGS = {
     parse: (raw: string, source: string) => oneOf(raw, LOG_LEVELS, source),
     describe: 'error, warn, info or debug',
   },
-  verbose: { flag: 'v', type: 'switch', parse: parseBoolean, describe: 'verbose: same as --log-level=debug' },
-  reflection: { flag: 'reflection', env: 'REFLECTION', type: 'boolean', default: 'true', parse: parseBoolean, describe: 'serve gRPC reflection (grpc.reflection.v1): true or false' },
+  verbose: { flag: 'v', type: 'switch', parse: parseGoBoolean, describe: 'verbose: same as --log-level=debug' },
+  reflection: { flag: 'reflection', env: 'REFLECTION', type: 'boolean', default: 'true', parse: parseGoBoolean, describe: 'serve gRPC reflection (grpc.reflection.v1): true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False, as Go reads them)' },
   tlsCertFile: { flag: 'tls-cert-file', env: 'TLS_CERT_FILE', parse: filePath, describe: 'PEM certificate; TLS when given with --tls-key-file' },
   tlsKeyFile: { flag: 'tls-key-file', env: 'TLS_KEY_FILE', parse: filePath, describe: 'PEM private key of the certificate' },
   tlsClientCaFile: { flag: 'tls-client-ca-file', env: 'TLS_CLIENT_CA_FILE', parse: filePath, describe: 'PEM CA; clients must present a certificate it signed (mTLS)' },
-  samples: { flag: 'samples', env: 'SAMPLES', type: 'boolean', default: 'true', parse: parseBoolean, describe: 'load sample users at start: true or false' },
+  samples: { flag: 'samples', env: 'SAMPLES', type: 'boolean', default: 'true', parse: parseGoBoolean, describe: 'load sample users at start: true or false (or Go\'s other forms, as --reflection)' },
   samplesFile: {
     flag: 'samples-file',
     env: 'SAMPLES_FILE',
@@ -231,6 +232,7 @@ export function serverArgsParser(argv: string[], version: string) {
     )
     .options(yargsOptions(SERVER_SETTINGS))
     .version(version)
+    .alias('V', 'version')
     .help()
     .wrap(100)
     .alias('h', 'help')
@@ -238,13 +240,30 @@ export function serverArgsParser(argv: string[], version: string) {
     // A repeated flag: the last one wins, as with Go's flag package (and the Go users-server).
     .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'duplicate-arguments-array': false })
     .fail((message, error) => {
-      throw error instanceof ConfigError ? error : new ConfigError(`${message ?? error?.message} (see --help)`);
+      throw error instanceof ConfigError ? error : new ConfigError(`${unknownArgument(message, argv) ?? message ?? error?.message} (see --help)`);
     });
 }
 
+/** Every flag users-server knows, for suggestions. */
+const KNOWN_FLAGS = [...Object.values(SERVER_SETTINGS).map((setting) => setting.flag), 'help', 'version'];
+
+/**
+ * yargs' "Unknown argument: adress" as users-cli says it: the first unknown
+ * one as typed, and the flag it is closest to (`unknown flag --adress (did you
+ * mean --address?)`); an argument that is no flag is named as one.
+ */
+function unknownArgument(message: string | undefined, argv: string[]): string | undefined {
+  const name = /^Unknown arguments?: ([^,]+)/.exec(message ?? '')?.[1];
+  if (name === undefined) return undefined;
+  const typed = argv.map((word) => word.split('=')[0]).find((word) => word.replace(/^--?/, '') === name) ?? `--${name}`;
+  if (!typed.startsWith('-')) return `unexpected argument ${quote(typed)}${didYouMean(typed, ['migrate'])}`;
+  return `unknown flag ${typed}${didYouMean(name, KNOWN_FLAGS.filter((flag) => flag.length > 1), (flag) => `--${flag}`)}`;
+}
+
 /** Parses flags with environment fallbacks; throws ConfigError naming the bad flag or variable. */
-export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv, version = 'dev'): ServerConfig {
-  const args = serverArgsParser(argv, version).parseSync();
+/** `versionLine` is what --version prints. */
+export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv, versionLine = 'users-server dev'): ServerConfig {
+  const args = serverArgsParser(argv, versionLine).parseSync();
   const { values, sources } = resolveSettings(SERVER_SETTINGS, args, env);
   return toServerConfig(values, sources, env);
 }

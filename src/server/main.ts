@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   let config;
   let tracing: Tracing | undefined;
   try {
-    config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, buildInfo.version);
+    config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, `users-server ${buildInfo.version} (commit ${buildInfo.commit}, built ${buildInfo.date})`);
     if (migrateOnly && !config.database) throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

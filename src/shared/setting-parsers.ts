@@ -7,19 +7,15 @@ import { quote } from './quote';
 // takes the text and its source (`--flag` or the variable's name) and throws a
 // one-line ConfigError naming that source when the text is bad.
 
-/** true/false, 1/0, yes/no, on/off, in any case. */
-export function parseBoolean(raw: string, source: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false`);
-}
-
 const GO_BOOLEANS: Record<string, boolean> = Object.fromEntries([
   ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((text) => [text, true]),
   ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((text) => [text, false]),
 ]);
 
-/** Exactly what Go's strconv.ParseBool accepts: for the settings users-cli shares with the Go CLI (viper, pflag). */
+/**
+ * Exactly what Go's strconv.ParseBool accepts, as Go's flag package, pflag and
+ * viper do: both binaries take the booleans the Go service's users know.
+ */
 export function parseGoBoolean(raw: string, source: string): boolean {
   const value = Object.hasOwn(GO_BOOLEANS, raw) ? GO_BOOLEANS[raw] : undefined;
   if (value === undefined) throw new ConfigError(`invalid ${source} ${quote(raw)}: expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)`);

@@ -83,8 +83,9 @@ describe('start-up and logs', () => {
 });
 
 describe('--version and --help', () => {
-  test('--version prints the version', async () => {
-    expect(await runServer(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  test('--version and -V print the version, commit and build date, as users-cli does', async () => {
+    const line = new RegExp(`^users-server ${VERSION.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{12}|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n$`);
+    for (const flag of ['--version', '-V']) expect(await runServer([flag])).toEqual({ code: 0, stdout: expect.stringMatching(line), stderr: '' });
   });
 
   test('--help lists every flag with its environment variable', async () => {
@@ -109,19 +110,20 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
     [['--address=nope'], {}, 'invalid --address "nope": expected host:port, e.g. 0.0.0.0:8000'],
     [['--address=127.0.0.1:99999'], {}, 'invalid --address "127.0.0.1:99999": port 99999 is out of range (0 to 65535)'],
     [['--address=[fe80::1%nosuch0]:8000'], {}, `invalid --address "[fe80::1%nosuch0]:8000": this host has no network interface "nosuch0" (it has ${Object.keys(networkInterfaces()).join(', ')})`],
-    [['--bogus'], {}, 'Unknown argument: bogus (see --help)'],
+    [['--bogus'], {}, 'unknown flag --bogus (see --help)'],
+    [['--log-levl=debug'], {}, 'unknown flag --log-levl (did you mean --log-level?) (see --help)'],
     [['--grace-period=soon'], {}, 'invalid --grace-period "soon": expected a duration such as 10s, 500ms or 2m'],
     // Past Node's longest timer (2^31-1 ms) a timer fires after 1 ms: the server refused every call, or stopped at once.
     [['--max-connection-age=720h'], {}, 'invalid --max-connection-age "720h": longer than 542h (grpc-js adds up to 10% to it, and a timer is at most 2^31-1 ms)'],
     [['--grace-period=1000h'], {}, 'invalid --grace-period "1000h": longer than 596h31m23.647s (2^31-1 ms, about 24.8 days: the longest timer Node.js keeps)'],
     [[], { DRAIN_DELAY: '1000h' }, 'invalid DRAIN_DELAY "1000h": longer than 596h31m23.647s (2^31-1 ms, about 24.8 days: the longest timer Node.js keeps)'],
     [['--log-level=loud'], {}, 'invalid --log-level "loud": allowed values are error, warn, info, debug'],
-    [['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false'],
-    [['--reflection=maybe'], {}, 'invalid --reflection "maybe": expected true or false'],
+    [['--samples=maybe'], {}, 'invalid --samples "maybe": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)'],
+    [['--reflection=maybe'], {}, 'invalid --reflection "maybe": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)'],
     [['--metrics-address=9402'], {}, 'invalid --metrics-address "9402": expected host:port, e.g. 0.0.0.0:8000'],
     [[], { LOG_FORMAT: 'xml' }, 'invalid LOG_FORMAT "xml": allowed values are text, json'],
     [[], { PORT: 'http' }, 'invalid PORT "http": expected a port number from 0 to 65535'],
-    [[], { SAMPLES: 'perhaps' }, 'invalid SAMPLES "perhaps": expected true or false'],
+    [[], { SAMPLES: 'perhaps' }, 'invalid SAMPLES "perhaps": expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)'],
   ])('%j %j', async (args, env, message) => {
     expect(await runServer(args, env)).toEqual({ code: 2, stdout: '', stderr: `users-server: ${message}\n` });
   });

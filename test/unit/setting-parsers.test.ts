@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/shared/config-error';
 import { fileErrorReason } from '../../src/shared/file-error-reason';
-import { duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseBoolean } from '../../src/shared/setting-parsers';
+import { duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseGoBoolean } from '../../src/shared/setting-parsers';
 
 function message(parse: () => unknown): string {
   try {
@@ -15,10 +15,12 @@ function message(parse: () => unknown): string {
   throw new Error('no ConfigError');
 }
 
-test('parseBoolean: true/false, 1/0, yes/no, on/off in any case; anything else names its source', () => {
-  for (const raw of ['1', 'true', 'TRUE', 'yes', 'On']) expect(parseBoolean(raw, '--x')).toBe(true);
-  for (const raw of ['0', 'false', 'False', 'no', 'OFF']) expect(parseBoolean(raw, '--x')).toBe(false);
-  expect(message(() => parseBoolean('maybe', 'X'))).toBe('invalid X "maybe": expected true or false');
+test('parseGoBoolean: exactly the forms of Go\'s strconv.ParseBool; yes, on and any other case are refused, naming the source', () => {
+  for (const raw of ['1', 't', 'T', 'TRUE', 'true', 'True']) expect(parseGoBoolean(raw, '--x')).toBe(true);
+  for (const raw of ['0', 'f', 'F', 'FALSE', 'false', 'False']) expect(parseGoBoolean(raw, '--x')).toBe(false);
+  for (const raw of ['yes', 'on', 'tRUE', 'maybe', '']) {
+    expect(message(() => parseGoBoolean(raw, 'X'))).toBe(`invalid X ${JSON.stringify(raw)}: expected true or false (or 1, t, T, TRUE, True, 0, f, F, FALSE, False)`);
+  }
 });
 
 test('oneOf: exactly one of the allowed values', () => {

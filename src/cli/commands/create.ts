@@ -6,7 +6,7 @@ import { oneLine, quote } from '../../shared/quote';
 import { int32Arg, stringArg, type RawArgs } from '../args';
 import { StatusError } from '../cli-error';
 import type { CommandContext, RemoteCommand } from '../command';
-import { didYouMean } from '../did-you-mean';
+import { didYouMean } from '../../shared/did-you-mean';
 
 const USER_FLAGS = ['id', 'email', 'firstname', 'lastname', 'age', 'postaladdress', 'phone'];
 

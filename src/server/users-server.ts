@@ -85,6 +85,7 @@ async function openLoggedStorage(config: ServerConfig, logger: Logger, tracing: 
 export function storageLockEvents(logger: Logger): DirectoryLockEvents {
   return {
     waiting: (message) => logger.warn(message),
+    takenOver: (message) => logger.warn(message),
     lost: (error) => {
       logger.error('storage lock lost: exiting now', { error: error.message });
       process.exit(1);

@@ -76,8 +76,10 @@ test('a second lock in the same process is refused too (the first one refreshes 
 test('takes over a stale lock at once (its holder is gone: SIGKILL, a reboot), without waiting', async () => {
   foreignLock(new Date(Date.now() - 60_000));
   const waiting = jest.fn();
-  await lock(db(), { waiting });
+  const takenOver = jest.fn();
+  await lock(db(), { waiting, takenOver });
   expect(waiting).not.toHaveBeenCalled();
+  expect(takenOver.mock.calls).toEqual([[`pglite:${db()}: took over its lock ${lockPath()}, not refreshed for 60 s: the users-server that held it stopped without releasing it`]]);
   expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
 });
 
@@ -85,8 +87,10 @@ test('waits for a fresh lock that nobody refreshes to go stale, saying so once, 
   // A holder killed a moment ago (a Recreate rollout after SIGKILL): its lock is fresh but never refreshed again.
   foreignLock(new Date(Date.now() + 5_000));
   const waiting = jest.fn();
-  await lock(db(), { waiting });
+  const takenOver = jest.fn();
+  await lock(db(), { waiting, takenOver });
   expect(waiting).toHaveBeenCalledTimes(1);
+  expect(takenOver).toHaveBeenCalledWith(expect.stringMatching(/^pglite:.*: took over its lock .*, not refreshed for \d+ s: the users-server that held it stopped without releasing it$/));
   expect(waiting).toHaveBeenCalledWith(expect.stringMatching(/waiting up to 2 s for the lock to be refreshed \(refused\) or to go stale \(taken over\)$/));
 });
 

@@ -23,6 +23,8 @@ export const LOCK_TIMING: LockTiming = { staleMs: 30_000, refreshMs: 5_000, poll
 export interface DirectoryLockEvents {
   /** Found locked by a holder that may be gone: waiting for its lock to go stale (once). */
   waiting?(message: string): void;
+  /** A stale lock (its holder gone without releasing it) was taken over. */
+  takenOver?(message: string): void;
   /** The lock is no longer ours (taken, removed, or not refreshed in time): stop using the directory. */
   lost?(error: Error): void;
 }
@@ -135,8 +137,15 @@ async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: Lo
   removeFormerPidFile(lockPath);
   let seen: number | undefined;
   for (;;) {
+    const found = mtimeOf(lockPath);
     try {
-      return await lockfile.lock(dir, { fs: lockFs, lockfilePath: lockPath, realpath: false, stale: timing.staleMs, update: timing.refreshMs, onCompromised });
+      const release = await lockfile.lock(dir, { fs: lockFs, lockfilePath: lockPath, realpath: false, stale: timing.staleMs, update: timing.refreshMs, onCompromised });
+      // Found stale: taken over (one found fresh was released meanwhile).
+      if (found !== undefined && Date.now() - found >= timing.staleMs) {
+        const seconds = Math.round((Date.now() - found) / 1000);
+        events.takenOver?.(`pglite:${dir}: took over its lock ${lockPath}, not refreshed for ${seconds} s: the users-server that held it stopped without releasing it`);
+      }
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw new Error(`pglite:${dir}: cannot create its lock ${lockPath} (${fileErrorReason(error)})`);
     }

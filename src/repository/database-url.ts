@@ -39,11 +39,28 @@ export function parseDatabaseUrl(raw: string): Storage {
 /** Query parameters pg accepts that hold a secret (password, sslpassword): masked like the URL's password. */
 const SECRET_PARAMETER = /pass/i;
 
-/** The storage as logs may show it: the password of a URL is masked. */
-export function describeStorage(storage: Storage): string {
+/**
+ * The storage as logs may show it: the password of a URL is masked. What a
+ * postgres:// URL leaves out and libpq's variables give (PGHOST, PGPORT,
+ * PGUSER, PGPASSWORD, PGDATABASE) is shown as if in the URL, so that the log
+ * names the database really used; a PGHOST that is a socket directory goes in `?host=`.
+ */
+export function describeStorage(storage: Storage, env: NodeJS.ProcessEnv = {}): string {
   if (storage.kind === 'memory') return 'memory';
   if (storage.kind === 'pglite') return storage.dataDir === undefined ? 'pglite:memory' : `pglite:${storage.dataDir}`;
   const url = new URL(storage.url);
+  if (url.hostname === '' && env.PGHOST) {
+    if (env.PGHOST.startsWith('/')) url.searchParams.set('host', env.PGHOST);
+    else url.hostname = env.PGHOST;
+  }
+  if (url.port === '' && env.PGPORT) url.port = env.PGPORT;
+  // A URL without a host holds no user: libpq's ?user= then.
+  if (url.username === '' && env.PGUSER) {
+    if (url.hostname === '') url.searchParams.set('user', env.PGUSER);
+    else url.username = env.PGUSER;
+  }
+  if (url.password === '' && env.PGPASSWORD) url.password = 'x';
+  if ((url.pathname === '' || url.pathname === '/') && env.PGDATABASE) url.pathname = `/${env.PGDATABASE}`;
   if (url.password !== '') url.password = '***';
   for (const name of new Set(url.searchParams.keys())) {
     if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');

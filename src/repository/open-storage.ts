@@ -68,5 +68,5 @@ async function openUntracedDriver(storage: Exclude<Storage, { kind: 'memory' }>,
     return PgliteDriver.open(storage.dataDir, options.lockEvents);
   }
   const [{ PgDriver }, { postgresClientConfig }] = await Promise.all([import('./sql/pg-driver'), import('./sql/postgres-client-config')]);
-  return new PgDriver(postgresClientConfig(storage.url, options.env), options.poolSize, describeStorage(storage));
+  return new PgDriver(postgresClientConfig(storage.url, options.env), options.poolSize, describeStorage(storage, options.env));
 }

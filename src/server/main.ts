@@ -114,7 +114,7 @@ async function main(): Promise<void> {
 async function migrate(storage: Storage, poolSize: number, logger: Logger, failStartup: (message: string, code: number) => never): Promise<never> {
   try {
     const outcome = await migrateStorage(storage, { poolSize, env: process.env, lockEvents: storageLockEvents(logger) });
-    logger.info('database schema up to date', { storage: describeStorage(storage), schema_version: outcome.version, migrations_applied: outcome.applied.length });
+    logger.info('database schema up to date', { storage: describeStorage(storage, process.env), schema_version: outcome.version, migrations_applied: outcome.applied.length });
     process.exit(0);
   } catch (error) {
     logger.debug('migration failure', { error: (error as Error).stack });

@@ -73,7 +73,7 @@ async function openLoggedStorage(config: ServerConfig, logger: Logger, tracing: 
   const storage = config.database ?? { kind: 'memory' };
   const opened = await openStorage(storage, { poolSize: config.databasePoolSize, maxUsers: config.maxUsers, env: process.env, tracing, lockEvents: storageLockEvents(logger) });
   if (opened.migration) {
-    logger.info('storage opened', { storage: describeStorage(storage), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
+    logger.info('storage opened', { storage: describeStorage(storage, process.env), schema_version: opened.migration.version, migrations_applied: opened.migration.applied.length });
   }
   return opened;
 }

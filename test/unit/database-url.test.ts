@@ -54,6 +54,15 @@ describe('describeStorage (what logs show)', () => {
   ])('%j → %j', (raw, shown) => {
     expect(describeStorage(parseDatabaseUrl(raw))).toBe(shown);
   });
+
+  test.each<[string, NodeJS.ProcessEnv, string]>([
+    ['postgres://', { PGHOST: '127.0.0.1', PGPORT: '47432', PGUSER: 'postgres', PGPASSWORD: 's3cret', PGDATABASE: 'users' }, 'postgres://postgres:***@127.0.0.1:47432/users'],
+    ['postgres:///users', { PGHOST: '/var/run/postgresql', PGUSER: 'app' }, 'postgres:///users?host=%2Fvar%2Frun%2Fpostgresql&user=app'],
+    // The URL wins over the variables, as with libpq.
+    ['postgres://app@db:5432/users', { PGHOST: 'other', PGPORT: '1', PGUSER: 'u', PGDATABASE: 'd' }, 'postgres://app@db:5432/users'],
+  ])('%j with libpq variables %j → %j', (raw, env, shown) => {
+    expect(describeStorage(parseDatabaseUrl(raw), env)).toBe(shown);
+  });
 });
 
 describe('postgresClientConfig: libpq semantics', () => {

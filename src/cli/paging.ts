@@ -14,6 +14,12 @@ export interface PagingInput {
 }
 
 export const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * Empty pages in a row, each with a next token, after which paging stops: a
+ * page may be empty (its users deleted meanwhile, a filter that skips them),
+ * but not one after another without end.
+ */
+export const MAX_EMPTY_PAGES = 100;
 
 export const PAGING_OPTIONS: Record<string, CliOption> = {
   limit: { type: 'number', describe: 'print at most this many users', defaultDescription: 'all' },
@@ -45,6 +51,7 @@ export async function* fetchPages(
   // A token sent before would ask for pages already printed, maybe forever (A, B, A...): a few
   // bytes a page, while the pages themselves are not kept.
   const sent = new Set<string>();
+  let emptyPages = 0;
   do {
     sent.add(pageToken);
     const response = await call({ pageSize: Math.min(pageSize, left), pageToken });
@@ -54,6 +61,11 @@ export async function* fetchPages(
     yield users;
     if (response.nextPageToken !== '' && sent.has(response.nextPageToken) && left > 0) {
       throw new CliError(`the server sent page token ${quote(response.nextPageToken, 40)} again: paging stopped (a server bug)`);
+    }
+    // Ever new tokens with nothing in their pages would be asked for without end.
+    emptyPages = users.length === 0 ? emptyPages + 1 : 0;
+    if (response.nextPageToken !== '' && emptyPages >= MAX_EMPTY_PAGES) {
+      throw new CliError(`the server sent ${MAX_EMPTY_PAGES} empty pages in a row, each with a next page token: paging stopped (a server bug)`);
     }
     pageToken = response.nextPageToken;
   } while (pageToken !== '' && left > 0);

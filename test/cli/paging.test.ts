@@ -180,4 +180,26 @@ describe('against a scripted server', () => {
     expect(cycling.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(calls).toBe(3);
   });
+
+  test('a server that sends empty pages with ever new tokens: paging stops after 100 of them in a row, exit 1; fewer are followed', async () => {
+    let calls = 0;
+    list = async () => {
+      calls += 1;
+      return { status: SUCCESS, users: calls === 1 ? [wire(1)] : [], nextPageToken: `T${calls}` };
+    };
+    const result = await runCliInProcess(['list', `--address=${address}`]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'Ann N1 <u1@x.io> (30 years old, address: )\n',
+      stderr: 'users-cli: the server sent 100 empty pages in a row, each with a next page token: paging stopped (a server bug)\n',
+    });
+    expect(calls).toBe(101);
+    calls = 0;
+    // 99 empty pages, then the last user: all followed.
+    list = async () => {
+      calls += 1;
+      return calls < 100 ? { status: SUCCESS, users: [], nextPageToken: `T${calls}` } : { status: SUCCESS, users: [wire(2)], nextPageToken: '' };
+    };
+    expect(await runCliInProcess(['list', `--address=${address}`])).toEqual({ code: 0, stdout: 'Ann N2 <u2@x.io> (30 years old, address: )\n', stderr: '' });
+  });
 });

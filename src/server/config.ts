@@ -246,6 +246,19 @@ export function serverArgsParser(argv: string[], version: string) {
 
 /** Every flag users-server knows, for suggestions. */
 const KNOWN_FLAGS = [...Object.values(SERVER_SETTINGS).map((setting) => setting.flag), 'help', 'version'];
+const LONG_FLAGS = new Set(KNOWN_FLAGS.filter((flag) => flag.length > 1));
+
+/**
+ * Go's flag package, which the Go users-server parsed its flags with, takes
+ * `-address=:8000` as `--address=:8000`: so does this, for the long flags it
+ * knows (yargs would read the letters of `-address` as short flags).
+ */
+function goStyleFlags(argv: string[]): string[] {
+  return argv.map((word) => {
+    const name = /^-([a-z][a-z0-9-]+)(=|$)/.exec(word)?.[1];
+    return name !== undefined && LONG_FLAGS.has(name) ? `-${word}` : word;
+  });
+}
 
 /**
  * yargs' "Unknown argument: adress" as users-cli says it: the first unknown
@@ -253,17 +266,22 @@ const KNOWN_FLAGS = [...Object.values(SERVER_SETTINGS).map((setting) => setting.
  * mean --address?)`); an argument that is no flag is named as one.
  */
 function unknownArgument(message: string | undefined, argv: string[]): string | undefined {
-  const name = /^Unknown arguments?: ([^,]+)/.exec(message ?? '')?.[1];
-  if (name === undefined) return undefined;
-  const typed = argv.map((word) => word.split('=')[0]).find((word) => word.replace(/^--?/, '') === name) ?? `--${name}`;
+  const yargsName = /^Unknown arguments?: ([^,]+)/.exec(message ?? '')?.[1];
+  if (yargsName === undefined) return undefined;
+  const words = argv.map((word) => word.split('=')[0]);
+  // yargs names `-adress` by its first letter, as a short flag: name it as typed.
+  const typed = words.find((word) => word.replace(/^--?/, '') === yargsName) ?? words.find((word) => /^-[^-]/.test(word) && word[1] === yargsName) ?? `--${yargsName}`;
+  const name = typed.replace(/^--?/, '');
   if (!typed.startsWith('-')) return `unexpected argument ${quote(typed)}${didYouMean(typed, ['migrate'])}`;
   return `unknown flag ${typed}${didYouMean(name, KNOWN_FLAGS.filter((flag) => flag.length > 1), (flag) => `--${flag}`)}`;
 }
 
-/** Parses flags with environment fallbacks; throws ConfigError naming the bad flag or variable. */
-/** `versionLine` is what --version prints. */
+/**
+ * Parses flags with environment fallbacks; throws ConfigError naming the bad
+ * flag or variable. `versionLine` is what --version prints.
+ */
 export function parseServerConfig(argv: string[], env: NodeJS.ProcessEnv, versionLine = 'users-server dev'): ServerConfig {
-  const args = serverArgsParser(argv, versionLine).parseSync();
+  const args = serverArgsParser(goStyleFlags(argv), versionLine).parseSync();
   const { values, sources } = resolveSettings(SERVER_SETTINGS, args, env);
   return toServerConfig(values, sources, env);
 }

@@ -94,6 +94,8 @@ describe('flags', () => {
     [['--max-concurrent-streams=8'], { maxConcurrentStreams: 8 }],
     [['--max-streaming-calls=5'], { maxStreamingCalls: 5 }],
     [['--max-connections=3'], { maxConnections: 3 }],
+    // As Go's flag package (the Go users-server's) reads them: one dash or two.
+    [['-address=127.0.0.1:9000', '-logfmt', 'json', '-v'], { address: '127.0.0.1:9000', metricsAddress: '127.0.0.1:9402', logFormat: 'json', logLevel: 'debug' }],
     [['--connection-setup-timeout=500ms'], { connectionSetupTimeoutMs: 500 }],
     [['--max-total-buffered-answer-bytes=1024MiB', '--unread-answer-timeout=2m'], { maxTotalBufferedAnswerBytes: 1024 * 1024 * 1024, unreadAnswerTimeoutMs: 120_000 }],
     [['--max-buffered-answer-bytes=64MiB'], { maxBufferedAnswerBytes: 64 * 1024 * 1024 }],
@@ -371,6 +373,7 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['a misspelt flag', ['--adress=127.0.0.1:8000'], {}, 'unknown flag --adress (did you mean --address?) (see --help)'],
     ['a positional argument', ['serve'], {}, 'unexpected argument "serve" (see --help)'],
     ['a misspelt migrate', ['migrat'], {}, 'unexpected argument "migrat" (did you mean migrate?) (see --help)'],
+    ['a misspelt flag with one dash, Go style', ['-adress=127.0.0.1:8000'], {}, 'unknown flag -adress (did you mean --address?) (see --help)'],
     ['two unknown flags: the first is named', ['--foo', '--bar'], {}, 'unknown flag --foo (see --help)'],
   ])('%s', (_what, argv, env, message) => {
     expect(configError(argv, env)).toBe(message);

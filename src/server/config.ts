@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { ConfigError } from '../shared/config-error';
 import { networkInterfaces } from 'node:os';
-import { parseHostPort, splitHostPort } from '../shared/host-port';
+import { parseHostPort, portRangeProblem, splitHostPort } from '../shared/host-port';
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { didYouMean } from '../shared/did-you-mean';
 import { quote } from '../shared/quote';
@@ -335,11 +335,17 @@ function portOnAllInterfaces(raw: string, source: string): string {
 }
 
 /**
- * host:port to listen on. A zone names an interface (`[fe80::1%eth0]`): one
+ * host:port to listen on, or :port for every interface. A zone names an interface (`[fe80::1%eth0]`): one
  * this host lacks is said here, rather than as listen's `EINVAL: invalid argument`.
  * A numeric zone is an interface index, left to the system.
  */
 function listenAddress(raw: string, source: string): string {
+  // Go's `:8000` (the Go users-server's default): every interface, as 0.0.0.0:8000 here.
+  if (/^:\d+$/.test(raw)) {
+    const range = portRangeProblem(raw.slice(1), 0);
+    if (range) throw new ConfigError(`invalid ${source} ${quote(raw)}: ${range}`);
+    return `0.0.0.0${raw}`;
+  }
   const address = hostPort(raw, source);
   const zone = splitHostPort(address)?.zone;
   if (zone !== undefined && !/^\d+$/.test(zone)) {

@@ -94,6 +94,8 @@ describe('flags', () => {
     [['--max-concurrent-streams=8'], { maxConcurrentStreams: 8 }],
     [['--max-streaming-calls=5'], { maxStreamingCalls: 5 }],
     [['--max-connections=3'], { maxConnections: 3 }],
+    // Go's :port, every interface (the Go users-server's default was :8000).
+    [['--address=:9000', '--health-address=:9001'], { address: '0.0.0.0:9000', metricsAddress: '0.0.0.0:9402', healthAddress: '0.0.0.0:9001' }],
     // As Go's flag package (the Go users-server's) reads them: one dash or two.
     [['-address=127.0.0.1:9000', '-logfmt', 'json', '-v'], { address: '127.0.0.1:9000', metricsAddress: '127.0.0.1:9402', logFormat: 'json', logLevel: 'debug' }],
     [['--connection-setup-timeout=500ms'], { connectionSetupTimeoutMs: 500 }],
@@ -347,7 +349,8 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['--grace-period negative', ['--grace-period=-1s'], {}, 'invalid --grace-period "-1s": expected a duration such as 10s, 500ms or 2m'],
     ['GRACE_PERIOD', [], { GRACE_PERIOD: '10 seconds' }, 'invalid GRACE_PERIOD "10 seconds": expected a duration such as 10s, 500ms or 2m'],
     ['--metrics-address', ['--metrics-address=9402'], {}, 'invalid --metrics-address "9402": expected host:port, e.g. 0.0.0.0:8000'],
-    ['METRICS_ADDRESS', [], { METRICS_ADDRESS: ':9402' }, 'invalid METRICS_ADDRESS ":9402": expected host:port, e.g. 0.0.0.0:8000'],
+    ['METRICS_ADDRESS', [], { METRICS_ADDRESS: 'metrics:' }, 'invalid METRICS_ADDRESS "metrics:": expected host:port, e.g. 0.0.0.0:8000'],
+    ['--address :port out of range', ['--address=:99999'], {}, 'invalid --address ":99999": port 99999 is out of range (0 to 65535)'],
     ['--max-page-size 0', ['--max-page-size=0'], {}, 'invalid --max-page-size "0": expected a whole number from 1 to 999999'],
     ['--max-page-size negative', ['--max-page-size=-5'], {}, 'invalid --max-page-size "-5": expected a whole number from 1 to 999999'],
     ['--max-page-size huge', ['--max-page-size=1000000'], {}, 'invalid --max-page-size "1000000": expected a whole number from 1 to 999999'],

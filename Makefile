@@ -130,7 +130,7 @@ bench-pglite-commits: install ## single-row commits on a pglite: directory, PGli
 	node bench/pglite-commits.js $${BENCH_COMMITS:-500}
 
 .PHONY: bench-cli
-bench-cli: build ## users-cli start-up beside node -e 0 (the first part of make bench); BENCH_NODE=path for another Node
+bench-cli: build ## users-cli start-up beside node -e 0 (also in make bench); BENCH_NODE=path for another Node
 	env -u NODE_EXTRA_CA_CERTS $${BENCH_NODE:-node} bench/cli-startup.js $${BENCH_CLI_ROUNDS:-20}
 
 .PHONY: bench-cli-phases

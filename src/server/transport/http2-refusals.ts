@@ -1,6 +1,6 @@
 import type { Server as NetServer } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
-import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { constants, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { escape, quote } from '../../shared/quote';
 import type { Rejection } from './rejected-requests';
@@ -14,9 +14,8 @@ import type { Rejection } from './rejected-requests';
  * grpc-js's HTTP/2 servers (http2-servers.ts), whose listeners run first.
  */
 export function watchHttp2Refusals(servers: NetServer[], onRejected: (rejection: Rejection) => void): void {
-  // Calls each connection started, and those still open.
-  const calls = new WeakMap<Http2Session, number>();
-  const open = new WeakMap<Http2Session, number>();
+  // The calls of each connection that ended, and those cut short by its failure.
+  const calls = new WeakMap<Http2Session, { ended: number; cut: number }>();
   for (const server of servers) {
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
       const rejection = refusalOf(stream, headers);
@@ -24,16 +23,21 @@ export function watchHttp2Refusals(servers: NetServer[], onRejected: (rejection:
     });
     server.on('stream', (stream: ServerHttp2Stream) => {
       const session = stream.session!;
-      calls.set(session, (calls.get(session) ?? 0) + 1);
-      open.set(session, (open.get(session) ?? 0) + 1);
-      stream.once('close', () => open.set(session, open.get(session)! - 1));
+      if (!calls.has(session)) calls.set(session, { ended: 0, cut: 0 });
+      // A call that ended: answered (or cancelled by its client), or cut short when its connection failed.
+      stream.once('close', () => {
+        const counts = calls.get(session)!;
+        if (stream.rstCode === constants.NGHTTP2_NO_ERROR || stream.rstCode === constants.NGHTTP2_CANCEL) counts.ended += 1;
+        else counts.cut += 1;
+      });
     });
     server.on('sessionError', (error: Error & { code?: string }, session: Http2Session) => {
       // ERR_HTTP2_ERROR is nghttp2 refusing what the peer sent; other session errors are ours (a shutdown cancels sessions).
       if (error.code !== 'ERR_HTTP2_ERROR') return;
-      // A client closing after its calls: grpc-go (grpc-health-probe, kubelet's gRPC probes, the Go CLI) sends a GOAWAY
-      // naming its own last stream, which nghttp2 refuses as a protocol error. Nothing was refused to anyone.
-      if ((calls.get(session) ?? 0) > 0 && open.get(session) === 0) return;
+      // A client closing after its calls all ended: grpc-go (grpc-health-probe, kubelet's gRPC probes, the Go CLI)
+      // sends a GOAWAY naming its own last stream, which nghttp2 refuses as a protocol error. Nothing was refused.
+      const counts = calls.get(session);
+      if (counts && counts.ended > 0 && counts.cut === 0) return;
       onRejected({ reason: 'http2_protocol_error', method: '', details: error.message });
     });
     if (!(server instanceof TlsServer)) continue;

@@ -32,6 +32,9 @@ node bench/health-watches.js 1000
 echo "== memory: 1,000 idle connections (the --max-connections default), then 100 more, closed as they arrive"
 node bench/idle-connections.js 1000
 
+echo "== memory: requests that never finish arriving, 100 on each of 80 connections (--max-arriving-requests)"
+node bench/arriving-requests.js 80
+
 echo "== memory: List calls whose answers are never read: 100 on one connection, bounded then not; 4 on each of 40 connections (--max-buffered-answer-bytes, --max-total-buffered-answer-bytes)"
 node bench/unread-answers.js 1 100
 node bench/unread-answers.js 1 100 --max-buffered-answer-bytes=1024MiB --max-total-buffered-answer-bytes=1024MiB

@@ -126,6 +126,20 @@ export const SERVER_SETTINGS = {
     parse: integerFrom(1, 1_000_000),
     describe: 'most streaming calls (health Watch, reflection) open at once on the server, all its ports together (28 to 43 KiB of memory each); past it they are refused with RESOURCE_EXHAUSTED',
   },
+  maxArrivingRequests: {
+    flag: 'max-arriving-requests',
+    env: 'MAX_ARRIVING_REQUESTS',
+    default: '256',
+    parse: integerFrom(1, 1_000_000),
+    describe: 'most calls on the server whose request is still arriving (each may hold 64 KiB until its client sends the rest); past it the one waiting longest is cancelled',
+  },
+  requestTimeoutMs: {
+    flag: 'request-timeout',
+    env: 'REQUEST_TIMEOUT',
+    default: '10s',
+    parse: positiveDuration,
+    describe: 'a request not wholly received this long after its call began is cancelled',
+  },
   maxConnections: {
     flag: 'max-connections',
     env: 'MAX_CONNECTIONS',

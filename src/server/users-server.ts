@@ -30,6 +30,7 @@ import { createInFlightCalls } from './transport/in-flight-calls';
 import { rateLimitedRejectionLog, rejectionInterceptor, type Rejection } from './transport/rejected-requests';
 import { watchHttp2Refusals } from './transport/http2-refusals';
 import { listenCapturingHttp2Servers } from './transport/http2-servers';
+import { boundArrivingRequests } from './transport/arriving-requests';
 import { boundBufferedAnswers } from './transport/buffered-answers';
 import { boundConnections } from './transport/connection-bounds';
 import { boundLargeRequests } from './transport/large-requests';
@@ -152,6 +153,12 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   watchHttp2Refusals(allHttp2Servers, onRejected);
   boundConnections(allHttp2Servers, { max: config.maxConnections, setupTimeoutMs: config.connectionSetupTimeoutMs }, onRejected);
   boundLargeRequests(allHttp2Servers, collectGarbage);
+  boundArrivingRequests(
+    allHttp2Servers,
+    { maxArriving: config.maxArrivingRequests, timeoutMs: config.requestTimeoutMs, streamsRequests: (path) => path === ServerReflectionService.serverReflectionInfo.path },
+    (reason, method, details) => onRejected({ reason, method, grpcCode: 'CANCELLED', details }),
+    collectGarbage,
+  );
   // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
   ({ waitingCalls } = boundBufferedAnswers(
     http2Servers,

@@ -86,7 +86,7 @@ describe('Deployment with the default values', () => {
   });
 
   test('has resource requests and a memory limit', () => {
-    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } });
+    expect(server(deployment).resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '640Mi' } });
   });
 
   test('uses its own ServiceAccount without mounting its token', () => {

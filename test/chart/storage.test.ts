@@ -163,7 +163,7 @@ describe('storage combinations the chart refuses, each with a one-line reason', 
     [
       'pglite with the default memory limit',
       { storage: { type: 'pglite' }, persistence: { enabled: true } },
-      'users-grpc: storage.type is pglite, but resources.limits.memory is 512Mi: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more.',
+      'users-grpc: storage.type is pglite, but resources.limits.memory is 640Mi: PGlite (PostgreSQL in WebAssembly) takes about 300 MiB idle and 500 MiB under load. Set resources.limits.memory to 768Mi or more.',
     ],
     [
       'pglite with 800M (763 MiB)',

@@ -256,6 +256,48 @@ test('--unread-answer-timeout=500ms: List answers left unread are dropped (the c
   session.destroy();
 });
 
+/** A GetByEmail whose request stops half-way: its message announced, a part of it sent, never the rest. */
+function halfSentRequest(session: ClientHttp2Session): { stream: ClientHttp2Stream; closed: Promise<number> } {
+  const stream = session.request({ ':method': 'POST', ':path': '/user.UserService/GetByEmail', 'content-type': 'application/grpc', te: 'trailers' });
+  stream.on('error', () => {});
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(100, 1);
+  stream.write(Buffer.concat([prefix, Buffer.alloc(10, 0x41)]));
+  return { stream, closed: new Promise((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1))) };
+}
+
+test('--max-arriving-requests=5 --request-timeout=1s: calls whose requests stop half-way are cancelled, the longest waiting first as new calls come, the rest after 1 s (counted, logged); other calls are answered meanwhile; a reflection stream stays open', async () => {
+  const { server, client } = await start(['--max-arriving-requests=5', '--request-timeout=1s', '--metrics-address=127.0.0.1:0', '--log-level=debug']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  const session = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  // A reflection stream sends its requests as it likes: it is not timed.
+  const reflection = session.request({ ':method': 'POST', ':path': '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'content-type': 'application/grpc', te: 'trailers' });
+  reflection.on('error', () => {});
+  reflection.write(grpcFrame(Buffer.from([0x3a, 0x00])));
+  await new Promise((resolve) => reflection.once('data', resolve));
+  const calls = Array.from({ length: 8 }, () => halfSentRequest(session));
+  // The 6th, 7th and 8th make room by cancelling the 1st, 2nd and 3rd.
+  expect(await Promise.all(calls.slice(0, 3).map((call) => call.closed))).toEqual([constants.NGHTTP2_CANCEL, constants.NGHTTP2_CANCEL, constants.NGHTTP2_CANCEL]);
+  // A whole request arrives at once: answered (it takes the 4th's room while it arrives).
+  expect((await client.getByEmail({ email: 'mael.valadier@example.com' })).user?.email).toBe('mael.valadier@example.com');
+  const began = Date.now();
+  expect(await Promise.all(calls.slice(3).map((call) => call.closed))).toEqual(Array(5).fill(constants.NGHTTP2_CANCEL));
+  expect(Date.now() - began).toBeGreaterThan(500);
+  const samples = await scrape(Number(started.metrics.split(':').pop()));
+  expect([sampleValue(samples, 'grpc_server_rejected_total', { reason: 'too_many_arriving_requests' }), sampleValue(samples, 'grpc_server_rejected_total', { reason: 'request_timeout' })]).toEqual([4, 4]);
+  expect(firstLogLine(server, 'request rejected')).toEqual({
+    level: 'debug',
+    message: 'request rejected',
+    reason: 'too_many_arriving_requests',
+    method: '/user.UserService/GetByEmail',
+    grpc_code: 'CANCELLED',
+    details: 'the longest waiting of 5 calls still receiving their request (--max-arriving-requests)',
+    timestamp: expect.any(String),
+  });
+  expect(reflection.closed).toBe(false);
+  session.destroy();
+});
+
 /** The debug line of a connection refused before any call (no method). */
 function connectionRefusalLine(reason: string, details: string): Record<string, unknown> {
   return { level: 'debug', message: 'request rejected', reason, details, timestamp: expect.any(String) };

@@ -25,6 +25,8 @@ export const TEST_SERVER_CONFIG: ServerConfig = {
   maxStreamingCalls: 1000,
   maxConnections: 1000,
   connectionSetupTimeoutMs: 20_000,
+  maxArrivingRequests: 256,
+  requestTimeoutMs: 10_000,
   maxTotalBufferedAnswerBytes: 32 * 1024 * 1024,
   unreadAnswerTimeoutMs: 60_000,
   maxBufferedAnswerBytes: 16 * 1024 * 1024,

@@ -50,6 +50,8 @@ const DEFAULTS: ServerConfig = {
   maxStreamingCalls: 1000,
   maxConnections: 1000,
   connectionSetupTimeoutMs: 20_000,
+  maxArrivingRequests: 256,
+  requestTimeoutMs: 10_000,
   maxTotalBufferedAnswerBytes: 32 * 1024 * 1024,
   unreadAnswerTimeoutMs: 60_000,
   maxBufferedAnswerBytes: 16 * 1024 * 1024,
@@ -94,6 +96,7 @@ describe('flags', () => {
     [['--max-concurrent-streams=8'], { maxConcurrentStreams: 8 }],
     [['--max-streaming-calls=5'], { maxStreamingCalls: 5 }],
     [['--max-connections=3'], { maxConnections: 3 }],
+    [['--max-arriving-requests=64', '--request-timeout=30s'], { maxArrivingRequests: 64, requestTimeoutMs: 30_000 }],
     // Go's :port, every interface (the Go users-server's default was :8000).
     [['--address=:9000', '--health-address=:9001'], { address: '0.0.0.0:9000', metricsAddress: '0.0.0.0:9402', healthAddress: '0.0.0.0:9001' }],
     // As Go's flag package (the Go users-server's) reads them: one dash or two.
@@ -316,6 +319,8 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['--max-streaming-calls 0', ['--max-streaming-calls=0'], {}, 'invalid --max-streaming-calls "0": expected a whole number from 1 to 1000000'],
     ['--max-connections 0', ['--max-connections=0'], {}, 'invalid --max-connections "0": expected a whole number from 1 to 1000000'],
     ['--connection-setup-timeout 0s', ['--connection-setup-timeout=0s'], {}, 'invalid --connection-setup-timeout "0s": must be more than 0'],
+    ['--request-timeout 0s', ['--request-timeout=0s'], {}, 'invalid --request-timeout "0s": must be more than 0'],
+    ['MAX_ARRIVING_REQUESTS 0', [], { MAX_ARRIVING_REQUESTS: '0' }, 'invalid MAX_ARRIVING_REQUESTS "0": expected a whole number from 1 to 1000000'],
     ['--unread-answer-timeout 0s', ['--unread-answer-timeout=0s'], {}, 'invalid --unread-answer-timeout "0s": must be more than 0'],
     ['MAX_TOTAL_BUFFERED_ANSWER_BYTES too small', [], { MAX_TOTAL_BUFFERED_ANSWER_BYTES: '1KiB' }, 'invalid MAX_TOTAL_BUFFERED_ANSWER_BYTES "1KiB": expected a size from 64KiB to 65536MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],
     ['--max-buffered-answer-bytes too small', ['--max-buffered-answer-bytes=1KiB'], {}, 'invalid --max-buffered-answer-bytes "1KiB": expected a size from 64KiB to 1024MiB, e.g. 3.5MiB, 512KiB or 3670016 (bytes)'],

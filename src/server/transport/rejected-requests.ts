@@ -23,6 +23,10 @@ export const REJECTION_REASONS = [
   'silent_connection',
   // A List or Search answer left unread past --unread-answer-timeout (buffered-answers.ts): its stream reset.
   'unread_answer',
+  // Past --max-arriving-requests (arriving-requests.ts): the call waiting longest for its request cancelled (CANCEL).
+  'too_many_arriving_requests',
+  // A request not wholly received within --request-timeout (arriving-requests.ts): its stream reset (CANCEL).
+  'request_timeout',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -8,6 +8,7 @@ import { fieldsOf } from '../support/log-lines';
 import { scrape, sampleValue } from '../support/prometheus';
 import { grpcFrame, rawGrpcCall, rawHttp2Request } from '../support/raw-grpc';
 import { openStreamsIgnoringTheLimit } from '../support/raw-http2-frames';
+import { REJECTION_REASONS } from '../../src/server/transport/rejected-requests';
 
 const GRPC = { OK: 0, INTERNAL: 13, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12 };
 const { SUCCESS, INVALID_QUERY, FAILED } = Status_StatusCode;
@@ -94,17 +95,29 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
     expect(await rejected('oversized')).toBe(before + 1);
   });
 
-  test('bytes that are not protobuf: INTERNAL, reason malformed', async () => {
+  test.each<[string, string, number[], string]>([
+    ['a length past the end', 'GetByEmail', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f], 'user.GetByEmailReq'],
+    ['an unknown field 99 whose length is past the end', 'GetByEmail', [0x9a, 0x06, 0xff, 0xff, 0xff, 0xff, 0x0f], 'user.GetByEmailReq'],
+    ['page_size as a varint of 11 bytes', 'List', [0x08, ...Array(10).fill(0xff), 0x01], 'user.ListReq'],
+    ['a lone end-group tag', 'GetByEmail', [0x0c], 'user.GetByEmailReq'],
+  ])('bytes that are not protobuf (%s): INVALID_ARGUMENT naming the request type, not INTERNAL; reason malformed', async (_what, method, bytes, type) => {
     const before = await rejected('malformed');
-    const answer = await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', grpcFrame(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])));
-    expect(answer).toEqual({ grpcStatus: GRPC.INTERNAL, grpcMessage: 'Error deserializing request', body: Buffer.alloc(0) });
+    const answer = await rawGrpcCall(env.server.port, `/user.UserService/${method}`, grpcFrame(Buffer.from(bytes)));
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: `the request is not a valid ${type}`, body: Buffer.alloc(0) });
     expect(await rejected('malformed')).toBe(before + 1);
   });
 
-  test('a gzip frame that is not gzip: INTERNAL, reason malformed', async () => {
+  test('a gzip frame that is not gzip: INVALID_ARGUMENT, reason malformed', async () => {
     const before = await rejected('malformed');
     const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.from('not gzip'), { compressed: true }), { 'grpc-encoding': 'gzip' });
-    expect(answer).toEqual({ grpcStatus: GRPC.INTERNAL, grpcMessage: 'Failed to decompress message', body: Buffer.alloc(0) });
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'the request message does not decompress with its grpc-encoding', body: Buffer.alloc(0) });
+    expect(await rejected('malformed')).toBe(before + 1);
+  });
+
+  test('a bad grpc-timeout: INVALID_ARGUMENT, reason malformed', async () => {
+    const before = await rejected('malformed');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.alloc(0)), { 'grpc-timeout': 'abc' });
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'Invalid grpc-timeout value "abc"', body: Buffer.alloc(0) });
     expect(await rejected('malformed')).toBe(before + 1);
   });
 
@@ -119,7 +132,7 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
     const fresh = await startInProcessServer({ metricsAddress: '127.0.0.1:0' });
     try {
       const samples = await scrape(fresh.server.metricsPort!);
-      for (const reason of ['oversized', 'malformed', 'invalid_utf8', 'unsupported_encoding', 'unimplemented', 'unsupported_content_type', 'http2_protocol_error', 'tls_handshake_failed']) {
+      for (const reason of REJECTION_REASONS) {
         expect([reason, sampleValue(samples, 'grpc_server_rejected_total', { reason })]).toEqual([reason, 0]);
       }
     } finally {

@@ -1,6 +1,7 @@
 import { ServerInterceptingCall, status as GrpcStatus, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from '../../shared/logger';
 import { escape } from '../../shared/quote';
+import { requestDescriptor } from './wire-types';
 
 /** Why a request was refused before (or instead of) reaching a handler. */
 export const REJECTION_REASONS = [
@@ -65,13 +66,31 @@ export function rejectionInterceptor(onRejected: (rejection: Rejection) => void)
   return (method, call) => {
     const send = call.sendStatus.bind(call);
     call.sendStatus = (status) => {
-      const details = status.details ?? '';
-      const reason = status.code === undefined ? undefined : classify(status.code, details);
-      if (reason) onRejected({ reason, method: method.path, grpcCode: GrpcStatus[status.code!], details });
-      send(status);
+      const reason = status.code === undefined ? undefined : classify(status.code, status.details ?? '');
+      const told = reason === 'malformed' ? clientMistake(status, method.path) : status;
+      if (reason) onRejected({ reason, method: method.path, grpcCode: GrpcStatus[told.code!], details: told.details ?? '' });
+      send(told);
     };
     return new ServerInterceptingCall(call);
   };
+}
+
+/**
+ * grpc-js answers INTERNAL, a fault of the server's, to requests that are the
+ * client's mistake (bytes that are not the request message, a compressed
+ * message that does not decompress, a bad grpc-timeout): INVALID_ARGUMENT,
+ * as a field sent with the wrong wire type is (wire-types.ts), saying what was wrong.
+ */
+function clientMistake<T extends { code?: number; details?: string }>(status: T, path: string): T {
+  const details = status.details ?? '';
+  const [service, name] = path.slice(1).split('/');
+  const request = requestDescriptor(service, name)?.typeName;
+  const said = details.startsWith('Error deserializing request')
+    ? `the request is not a valid ${request ?? 'protobuf message'}`
+    : details.startsWith('Failed to decompress message')
+      ? 'the request message does not decompress with its grpc-encoding'
+      : details;
+  return { ...status, code: GrpcStatus.INVALID_ARGUMENT, details: said };
 }
 
 /**

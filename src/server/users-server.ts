@@ -33,6 +33,7 @@ import { listenCapturingHttp2Servers } from './transport/http2-servers';
 import { boundArrivingRequests } from './transport/arriving-requests';
 import { boundBufferedAnswers } from './transport/buffered-answers';
 import { boundConnections } from './transport/connection-bounds';
+import { checkRequestFraming } from './transport/request-framing';
 import { boundLargeRequests } from './transport/large-requests';
 import { boundStreamingCalls } from './transport/streaming-calls';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
@@ -151,6 +152,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   const healthListener = healthAddress ? await listenFor('--health-address', healthAddress, () => startHealthListener(healthAddress, healthImpl, options, onRejected, streamingCalls)) : undefined;
   const allHttp2Servers = [...http2Servers, ...(healthListener?.http2Servers ?? [])];
   watchHttp2Refusals(allHttp2Servers, onRejected);
+  checkRequestFraming(allHttp2Servers, onRejected);
   boundConnections(allHttp2Servers, { max: config.maxConnections, setupTimeoutMs: config.connectionSetupTimeoutMs }, onRejected);
   boundLargeRequests(allHttp2Servers, collectGarbage);
   boundArrivingRequests(

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { createClient } from 'nice-grpc';
-import { CreateReq, GetByEmailReq, SearchNameReq, SearchResp, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
+import { CreateReq, GetByEmailReq, GetByEmailResp, SearchNameReq, SearchResp, Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { healthClient } from '../support/health-client';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
 import { fieldsOf } from '../support/log-lines';
@@ -11,6 +11,7 @@ import { openStreamsIgnoringTheLimit } from '../support/raw-http2-frames';
 import { REJECTION_REASONS } from '../../src/server/transport/rejected-requests';
 
 const GRPC = { OK: 0, INTERNAL: 13, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12 };
+const GET_MAEL = Buffer.from(GetByEmailReq.encode({ email: 'mael.valadier@example.com' }).finish());
 const { SUCCESS, INVALID_QUERY, FAILED } = Status_StatusCode;
 
 let env: InProcessServer;
@@ -119,6 +120,28 @@ describe('requests grpc-js refuses before any handler runs are counted and logge
     const answer = await rawGrpcCall(env.server.port, '/user.UserService/List', grpcFrame(Buffer.alloc(0)), { 'grpc-timeout': 'abc' });
     expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: 'Invalid grpc-timeout value "abc"', body: Buffer.alloc(0) });
     expect(await rejected('malformed')).toBe(before + 1);
+  });
+
+  test.each<[string, Buffer, Record<string, string>, string]>([
+    ['a message flag of 2', Buffer.from([2, 0, 0, 0, 0]), {}, "the request's gRPC message flag is 2: 0 (plain) or 1 (compressed)"],
+    ['a message flagged compressed without grpc-encoding', grpcFrame(GET_MAEL, { compressed: true }), {}, 'the request message is flagged compressed, but the call names no grpc-encoding'],
+    ['a message flagged compressed with grpc-encoding identity', grpcFrame(GET_MAEL, { compressed: true }), { 'grpc-encoding': 'identity' }, 'the request message is flagged compressed, but the call names no grpc-encoding'],
+  ])('%s: INVALID_ARGUMENT, reason malformed (grpc-js would read it as plain and answer)', async (_what, body, headers, message) => {
+    const before = await rejected('malformed');
+    const answer = await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', body, headers);
+    expect(answer).toEqual({ grpcStatus: GRPC.INVALID_ARGUMENT, grpcMessage: message, body: Buffer.alloc(0) });
+    expect(await rejected('malformed')).toBe(before + 1);
+  });
+
+  test('content-type application/grpc+json: UNIMPLEMENTED, reason unsupported_content_type (grpc-js would decode JSON as protobuf); application/grpc+proto is served', async () => {
+    const before = await rejected('unsupported_content_type');
+    const json = await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', grpcFrame(Buffer.from('{"email":"mael.valadier@example.com"}')), { 'content-type': 'application/grpc+json' });
+    expect(json).toEqual({ grpcStatus: GRPC.UNIMPLEMENTED, grpcMessage: 'content-type application/grpc+json is not served: use application/grpc (protobuf)', body: Buffer.alloc(0) });
+    expect(await rejected('unsupported_content_type')).toBe(before + 1);
+    const proto = await rawGrpcCall(env.server.port, '/user.UserService/GetByEmail', grpcFrame(GET_MAEL), { 'content-type': 'application/grpc+proto' });
+    expect(proto.grpcStatus).toBe(GRPC.OK);
+    // Decoded and answered (this server holds no users).
+    expect(GetByEmailResp.decode(proto.body.subarray(5)).status).toEqual({ code: Status_StatusCode.INVALID_QUERY, msg: 'the email mael.valadier@example.com cannot be found' });
   });
 
   test('an unknown compression: UNIMPLEMENTED, reason unsupported_encoding', async () => {

@@ -43,7 +43,7 @@ export function createServerMetrics(countUsers: () => Promise<number>, waitingCa
   });
   new Gauge({
     name: 'users_grpc_calls_waiting_for_unread_answers',
-    help: 'Calls held back, their requests not yet read, because their connection holds --max-buffered-answer-bytes of answers its client has not read.',
+    help: 'Calls held back, their requests not yet read, because their connection holds --max-buffered-answer-bytes, or the server --max-total-buffered-answer-bytes, of answers not yet read.',
     registers,
     collect() {
       this.set(waitingCalls());
@@ -71,7 +71,7 @@ export function createServerMetrics(countUsers: () => Promise<number>, waitingCa
   });
   const rejected = new Counter({
     name: 'grpc_server_rejected_total',
-    help: 'Requests refused before a handler ran, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error, failed TLS handshake, streaming call past --max-streaming-calls.',
+    help: 'Requests and connections refused or cut short, by reason: oversized, malformed, invalid UTF-8, unsupported compression, unknown method, not a gRPC content-type, HTTP/2 protocol error, failed TLS handshake, streaming call past --max-streaming-calls, connection past --max-connections, silent connection, unread answer, too many arriving requests, request timeout.',
     registers,
     labelNames: ['reason'],
   });

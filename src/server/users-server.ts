@@ -114,6 +114,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
   // No metrics wanted, no counting and no process-metrics timers either.
   // Known once listening (boundBufferedAnswers below).
   let waitingCalls = () => 0;
+  let answersSent = () => Promise.resolve();
   const metrics = config.metricsAddress ? createServerMetrics(() => service.count(), () => waitingCalls()) : undefined;
   const inFlight = createInFlightCalls();
   const logRejection = rateLimitedRejectionLog(logger);
@@ -162,7 +163,7 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     collectGarbage,
   );
   // A paged answer weighs up to its byte budget plus the 5 bytes of gRPC framing; other answers are small.
-  ({ waitingCalls } = boundBufferedAnswers(
+  ({ waitingCalls, allSent: answersSent } = boundBufferedAnswers(
     http2Servers,
     {
       maxBufferedBytes: config.maxBufferedAnswerBytes,
@@ -189,7 +190,8 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     });
     // Done when every call has ended, even if a connection stays open (a
     // client that ignores GOAWAY, a raw socket): forceShutdown closes those.
-    const drained = Promise.race([server.shutdown(), inFlight.idle().then(flushed)]).then(() => 'drained' as const);
+    // Handlers done is not answers sent: an answer its client reads slowly is still going out.
+    const drained = Promise.race([server.shutdown(), inFlight.idle().then(answersSent).then(flushed)]).then(() => 'drained' as const);
     const result = await Promise.race([drained, graceOver]);
     clearTimeout(timer);
     if (result === 'timeout' && inFlight.count() > 0) {

@@ -173,6 +173,8 @@ test('a client that reads none of its List answers: its connection holds at most
   let waiting = 0;
   while (waiting < 7) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
   expect(waiting).toBe(7);
+  // The 3 let in are answered as their requests are read (the next turn): wait for their headers.
+  for (let attempt = 0; attempt < 100 && calls.filter((call) => call.answered).length < 3; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(calls.filter((call) => call.answered)).toHaveLength(3);
 
   // The client reads: every call is answered, in full.
@@ -220,6 +222,7 @@ test('--max-total-buffered-answer-bytes: two connections that read nothing hold 
   while (waiting < 1) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
   const secondCalls = unreadLists(second, 4);
   while (waiting < 4) waiting = sampleValue(await scrape(metricsPort), 'users_grpc_calls_waiting_for_unread_answers');
+  for (let attempt = 0; attempt < 100 && !secondCalls.some((call) => call.answered); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect([firstCalls.filter((call) => call.answered).length, secondCalls.filter((call) => call.answered).length, waiting]).toEqual([3, 1, 4]);
   // The first reads all of its answers: the second gets its connection's worth in (3), its 4th waits on its own bound.
   for (const call of firstCalls) call.stream.resume();
@@ -295,6 +298,41 @@ test('--max-arriving-requests=5 --request-timeout=1s: calls whose requests stop 
     timestamp: expect.any(String),
   });
   expect(reflection.closed).toBe(false);
+  session.destroy();
+});
+
+test('a List call waiting for answer room has sent its request: --request-timeout does not cancel it, and it is answered once the client reads; List streams that send no request take no room', async () => {
+  const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--max-buffered-answer-bytes=600KiB', '--request-timeout=1s', '--metrics-address=127.0.0.1:0']);
+  const started = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number; metrics: string };
+  await createWideUsers(client);
+  // 6 List streams that never send their request: they take no room from the answers below.
+  const idle = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  for (let i = 0; i < 6; i++) idle.request({ ':method': 'POST', ':path': '/user.UserService/List', 'content-type': 'application/grpc', te: 'trailers' }).on('error', () => {});
+  const session = connect(`http://127.0.0.1:${started.port}`).on('error', () => {});
+  const calls = unreadLists(session, 4);
+  // 2 answers fit 600 KiB; 2 calls wait, past the 1 s request timeout.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(calls.map((call) => call.answered)).toEqual([true, true, false, false]);
+  for (const call of calls) call.stream.resume();
+  expect(await Promise.all(calls.map((call) => call.closed))).toEqual([0, 0, 0, 0]);
+  expect(sampleValue(await scrape(Number(started.metrics.split(':').pop())), 'grpc_server_rejected_total', { reason: 'request_timeout' })).toBe(6);
+  idle.destroy();
+  session.destroy();
+});
+
+test('SIGTERM while an answer is still going out to a slow reader: the server waits for it (within --grace-period), the call ends OK, exit 0', async () => {
+  const { server, client } = await start(['--samples=false', '--max-response-bytes=256KiB', '--grace-period=5s', '--drain-delay=0s']);
+  const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
+  await createWideUsers(client);
+  const session = connect(`http://127.0.0.1:${port}`).on('error', () => {});
+  const [call] = unreadLists(session, 1);
+  while (!call.answered) await new Promise((resolve) => setTimeout(resolve, 10));
+  server.child.kill('SIGTERM');
+  // The handler is done; its answer waits on the client, which reads it 300 ms later.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  call.stream.resume();
+  expect(await call.closed).toBe(0);
+  expect(await server.exited).toEqual({ code: 0, signal: null });
   session.destroy();
 });
 

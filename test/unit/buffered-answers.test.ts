@@ -5,6 +5,8 @@ import { ConnectionAnswers, ServerAnswers } from '../../src/server/transport/buf
 /** The parts of an HTTP/2 stream ConnectionAnswers reads: paused or not, answered or not, bytes not yet sent. */
 class FakeStream extends EventEmitter {
   paused = false;
+  /** Its request is in (END_STREAM received). */
+  state = { remoteClose: 1 };
   headersSent = false;
   writableLength = 0;
   pause() {
@@ -103,4 +105,21 @@ test('a server holding nothing lets one call in, even one over its bound', () =>
   expect([a.paused, b.paused]).toEqual([false, true]);
   a.emit('close');
   expect(b.paused).toBe(false);
+});
+
+test('a paged call takes room only once its request is in: a call that sends nothing holds none, and is placed when it has', async () => {
+  const { connection, add, waiting } = setUp(10);
+  const silent = new FakeStream();
+  silent.state.remoteClose = 0;
+  connection.add(silent as unknown as ServerHttp2Stream, 8);
+  expect([silent.paused, connection.held(), waiting()]).toEqual([true, 0, 0]);
+  // Its room is free for another.
+  const other = add(8);
+  expect(other.paused).toBe(false);
+  silent.state.remoteClose = 1;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // In now: 8 + 8 do not fit 10, so it waits for the other's answer.
+  expect([silent.paused, waiting()]).toEqual([true, 1]);
+  other.emit('close');
+  expect([silent.paused, waiting(), connection.held()]).toEqual([false, 0, 8]);
 });

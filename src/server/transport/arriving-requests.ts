@@ -51,12 +51,21 @@ export function boundArrivingRequests(
       const method = String(headers[':path']);
       if (stream.readableEnded || stream.destroyed || limits.streamsRequests(method)) return;
       if (arriving.size >= limits.maxArriving) {
+        // Calls whose request is in, read or not yet (one paused while it waits for answer room), are not arriving.
+        for (const [older] of arriving) {
+          if (!requestIn(older)) break;
+          arriving.delete(older);
+        }
         const [oldest] = arriving.keys();
-        cutShort(oldest, 'too_many_arriving_requests', `the longest waiting of ${limits.maxArriving} calls still receiving their request (--max-arriving-requests)`);
+        if (oldest !== undefined && arriving.size >= limits.maxArriving) {
+          cutShort(oldest, 'too_many_arriving_requests', `the longest waiting of ${limits.maxArriving} calls still receiving their request (--max-arriving-requests)`);
+        }
       }
       arriving.set(stream, method);
       const timer = setTimeout(() => {
-        if (arriving.has(stream)) cutShort(stream, 'request_timeout', `request not received within ${limits.timeoutMs} ms (--request-timeout)`);
+        if (!arriving.has(stream)) return;
+        if (requestIn(stream)) arriving.delete(stream);
+        else cutShort(stream, 'request_timeout', `request not received within ${limits.timeoutMs} ms (--request-timeout)`);
       }, limits.timeoutMs);
       timer.unref();
       const arrived = () => {
@@ -68,4 +77,9 @@ export function boundArrivingRequests(
     });
   }
   return { arriving: () => arriving.size };
+}
+
+/** Whether the client has sent all of its request (END_STREAM), whether or not it has been read: a paused stream emits no 'end'. */
+export function requestIn(stream: ServerHttp2Stream): boolean {
+  return stream.state?.remoteClose === 1;
 }

@@ -1,5 +1,6 @@
 import { constants as http2Constants, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Server as NetServer } from 'node:net';
+import { requestIn } from './arriving-requests';
 
 export interface AnswerBudget {
   /** Bytes of answers one connection may hold: built and not yet sent, or being built. */
@@ -32,7 +33,7 @@ export function boundBufferedAnswers(
   servers: NetServer[],
   budget: AnswerBudget,
   onDropped: (method: string) => void = () => {},
-): { waitingCalls(): number } {
+): { waitingCalls(): number; allSent(): Promise<void> } {
   const connections = new WeakMap<Http2Session, ConnectionAnswers>();
   const server = new ServerAnswers(budget.maxTotalBufferedBytes);
   for (const http2Server of servers) {
@@ -48,7 +49,7 @@ export function boundBufferedAnswers(
       if (reserve > 0) dropWhenUnread(stream, budget.unreadAnswerTimeoutMs, () => onDropped(method));
     });
   }
-  return { waitingCalls: () => server.waitingCount };
+  return { waitingCalls: () => server.waitingCount, allSent: () => server.allSent() };
 }
 
 /**
@@ -65,14 +66,40 @@ function dropWhenUnread(stream: ServerHttp2Stream, timeoutMs: number, onDropped:
   });
 }
 
+/** Buffered request bytes past which a paged call is placed without waiting for the rest (HTTP/2's window is 64 KiB). */
+const LARGE_REQUEST_BYTES = 16 * 1024;
+
+/**
+ * Runs `then` once `stream`'s client has sent all of its request, if ever
+ * (arriving-requests.ts cancels one that takes too long): a whole request is
+ * in by the next turn of the event loop, a late one is looked for less and less often.
+ */
+function whenRequestIn(stream: ServerHttp2Stream, then: () => void, waitedMs = 0): void {
+  const check = () => {
+    if (stream.closed || stream.destroyed) return;
+    // A request past what a paged call sends (a query of 100 characters) cannot finish arriving paused: it needs to flow.
+    if (requestIn(stream) || stream.readableLength >= LARGE_REQUEST_BYTES) return then();
+    const nextMs = Math.min(100, Math.max(5, waitedMs * 2));
+    setTimeout(() => whenRequestIn(stream, then, waitedMs + nextMs), nextMs).unref();
+  };
+  if (waitedMs === 0) setImmediate(check);
+  else check();
+}
+
 /** The room of the whole server: the sum of what its connections hold, and the connections with calls waiting for room. */
 export class ServerAnswers {
   private heldBytes = 0;
   private readonly held = new Map<ConnectionAnswers, number>();
   private readonly waiting = new Set<ConnectionAnswers>();
   private letting = false;
+  private readonly onEmpty: Array<() => void> = [];
 
   constructor(private readonly maxBytes: number) {}
+
+  /** Resolves once no answer holds unsent bytes: every answered call's stream has drained or closed. */
+  allSent(): Promise<void> {
+    return this.heldBytes === 0 ? Promise.resolve() : new Promise((resolve) => this.onEmpty.push(resolve));
+  }
 
   /** Whether a call of `reserve` fits, beside what the connections hold (one always does when they hold nothing). */
   fits(reserve: number): boolean {
@@ -86,6 +113,7 @@ export class ServerAnswers {
     else this.held.set(connection, bytes);
     this.heldBytes += bytes - before;
     if (bytes < before) this.letIn();
+    if (this.heldBytes === 0) for (const resolve of this.onEmpty.splice(0)) resolve();
   }
 
   /** `connection` has calls waiting (or none any more). */
@@ -138,12 +166,24 @@ export class ConnectionAnswers {
       this.letIn();
       this.server.report(this, this.held());
     });
+    if (reserve > 0 && !requestIn(stream)) {
+      // A paged call takes its answer's room once its request is in: calls that send nothing hold none.
+      stream.pause();
+      whenRequestIn(stream, () => this.place(stream, reserve, true));
+      return;
+    }
+    this.place(stream, reserve, false);
+  }
+
+  /** Lets a call in when its answer fits, else makes it wait, paused. */
+  private place(stream: ServerHttp2Stream, reserve: number, paused: boolean): void {
     const held = this.held();
     if (this.fits(reserve, held)) {
       this.admit(stream, reserve, held + reserve);
+      if (paused) stream.resume();
       return;
     }
-    stream.pause();
+    if (!paused) stream.pause();
     this.waiting.set(stream, reserve);
     this.server.setWaiting(this, true);
   }

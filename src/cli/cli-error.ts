@@ -102,10 +102,10 @@ function unreachableReason(failure: ConnectFailure, { tls }: ConnectionConfig): 
     return 'TLS: the server refused the client certificate (--cert): is it signed by a CA the server trusts?';
   }
   if (code === 'ECONNRESET' || code === 'CLOSED') {
-    if (!tls) return 'the server closed the connection (does it expect TLS? see --tls)';
+    if (!tls) return 'the server closed the connection: does it expect TLS (see --tls), or is it at its connection limit (--max-connections)?';
     return tls.clientCert
-      ? 'the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?'
-      : 'the server closed the connection after the TLS handshake: does it require a client certificate (--cert, --key)?';
+      ? 'the server closed the connection: does it trust the CA of the client certificate (--cert), or is it at its connection limit (--max-connections)?'
+      : 'the server closed the connection: does it require a client certificate (--cert, --key), or is it at its connection limit (--max-connections)?';
   }
   return `${failure.message} (${code})`;
 }

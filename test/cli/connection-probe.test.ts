@@ -44,7 +44,7 @@ test.each([
   ],
   ['an HTTP/1.0 server with a status line', 'HTTP/1.0 505 HTTP Version Not Supported\r\n\r\n', { code: 'HTTP1', message: 'HTTP/1.0' }, 'the server answered in HTTP/1.0, not gRPC over HTTP/2: is it users-server?'],
   ['an SSH server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n', { code: 'NOT_HTTP2', message: 'SSH-2.0-OpenSSH_9.2p1 Debian-2..' }, 'the server does not speak gRPC (HTTP/2): is it users-server?'],
-  ['a server that hangs up', undefined, { code: 'CLOSED', message: 'closed without an answer' }, 'the server closed the connection (does it expect TLS? see --tls)'],
+  ['a server that hangs up', undefined, { code: 'CLOSED', message: 'closed without an answer' }, 'the server closed the connection: does it expect TLS (see --tls), or is it at its connection limit (--max-connections)?'],
 ])('%s', async (_name, answer, failure, reason) => {
   const server = await rawServer(answer);
   try {

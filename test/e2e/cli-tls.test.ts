@@ -64,7 +64,7 @@ describe('TLS server', () => {
 
   test('plaintext to a TLS server', async () => {
     expect(await cli(['health', `--address=${server.address}`])).toEqual(
-      failure(`cannot reach ${server.address}: the server closed the connection (does it expect TLS? see --tls)`),
+      failure(`cannot reach ${server.address}: the server closed the connection: does it expect TLS (see --tls), or is it at its connection limit (--max-connections)?`),
     );
   });
 
@@ -112,7 +112,7 @@ describe('mTLS server', () => {
   test('a client certificate from a CA the server does not trust', async () => {
     // The server drops the connection after the handshake without an alert.
     expect(await cli(['health', `--cacert=${certs.caCert}`, `--cert=${certs.otherClientCert}`, `--key=${certs.otherClientKey}`, `--address=${server.address}`])).toEqual(
-      failure(`cannot reach ${server.address}: the server closed the connection after the TLS handshake: does it trust the CA of the client certificate (--cert)?`),
+      failure(`cannot reach ${server.address}: the server closed the connection: does it trust the CA of the client certificate (--cert), or is it at its connection limit (--max-connections)?`),
     );
   });
 

@@ -7,7 +7,7 @@ import { Status_StatusCode, UserServiceDefinition } from '../../gen/user/user';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { healthClient, ServingStatus, watchHealth } from '../support/health-client';
 import { listeningAddresses } from '../support/listening-ports';
-import { run, SERVER_BIN } from '../support/processes';
+import { CLI_BIN, run, SERVER_BIN } from '../support/processes';
 import { sampleValue, scrape, type Sample } from '../support/prometheus';
 import { grpcFrame } from '../support/raw-grpc';
 import { useSpawnedServers, type SpawnedServer } from '../support/spawned-server';
@@ -334,6 +334,20 @@ test('SIGTERM while an answer is still going out to a slow reader: the server wa
   expect(await call.closed).toBe(0);
   expect(await server.exited).toEqual({ code: 0, signal: null });
   session.destroy();
+});
+
+test('users-cli against a server at its --max-connections: one line naming the limit among the causes, exit 1', async () => {
+  const { server } = await start(['--max-connections=1']);
+  const { port } = JSON.parse(await server.waitForLine(/users-server started/)) as { port: number };
+  const held = await openConnection(port);
+  expect(held.outcome).toBe('served');
+  const result = await run(process.execPath, [CLI_BIN, 'get', 'mael.valadier@example.com', `--address=127.0.0.1:${port}`, '--cleartext']);
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-cli: cannot reach 127.0.0.1:${port}: the server closed the connection: does it expect TLS (see --tls), or is it at its connection limit (--max-connections)?\n`,
+  });
+  held.session.destroy();
 });
 
 /** The debug line of a connection refused before any call (no method). */

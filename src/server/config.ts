@@ -5,7 +5,7 @@ import { parseHostPort, portRangeProblem, splitHostPort } from '../shared/host-p
 import { LOG_FORMATS, LOG_LEVELS } from '../shared/logger';
 import { didYouMean } from '../shared/did-you-mean';
 import { quote } from '../shared/quote';
-import { byteSizeFrom, duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseGoBoolean } from '../shared/setting-parsers';
+import { byteSizeFrom, duration, durationUpTo, filePath, hostPort, integerFrom, oneOf, parseGoBoolean, positiveDuration } from '../shared/setting-parsers';
 import { parseDatabaseUrl, type Storage } from '../repository/database-url';
 import { checkPostgresSettings } from '../repository/sql/postgres-client-config';
 import { readTlsFiles, type TlsFiles } from './tls-files';
@@ -228,13 +228,6 @@ type SettingsValues = SettingValues<typeof SERVER_SETTINGS>;
 
 /** Everything users-server needs, validated; nothing downstream reads flags or env. */
 export type ServerConfig = Omit<SettingsValues, 'verbose' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile'> & { tls?: TlsFiles };
-
-/** A duration above 0: a bound of 0 would refuse everything. */
-function positiveDuration(raw: string, source: string): number {
-  const ms = duration(raw, source);
-  if (ms === 0) throw new ConfigError(`invalid ${source} ${quote(raw)}: must be more than 0`);
-  return ms;
-}
 
 /** The yargs parser; `--help` and `--version` print and exit from here. */
 export function serverArgsParser(argv: string[], version: string) {

@@ -64,6 +64,13 @@ export function durationUpTo(maxMs: number, why: string): (raw: string, source: 
 /** A duration up to MAX_DURATION_MS, in milliseconds (durationUpTo). */
 export const duration = durationUpTo(MAX_DURATION_MS, '2^31-1 ms, about 24.8 days: the longest timer Node.js keeps');
 
+/** A duration above 0, for a bound or a timeout, where 0 would refuse everything. */
+export function positiveDuration(raw: string, source: string): number {
+  const ms = duration(raw, source);
+  if (ms === 0) throw new ConfigError(`invalid ${source} ${quote(raw)}: must be more than 0`);
+  return ms;
+}
+
 /** A parser of whole numbers from `min` to `max`, written in decimal digits. */
 export function integerFrom(min: number, max: number): (raw: string, source: string) => number {
   return (raw, source) => {

@@ -15,6 +15,27 @@ import { startUsersServer, storageLockEvents } from './users-server';
 
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
+/**
+ * How long the spans still buffered at SIGTERM may take to go out. A collector
+ * that is down would otherwise hold the exit for the whole export timeout (10 s),
+ * past the 5 s the chart's terminationGracePeriodSeconds leaves after the grace period.
+ */
+const TRACE_FLUSH_LIMIT_MS = 3_000;
+
+async function flushTraces(traces: Tracing, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`the collector did not take them within ${TRACE_FLUSH_LIMIT_MS / 1000} s`), TRACE_FLUSH_LIMIT_MS);
+  });
+  const sent = traces.shutdown().then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  const failure = await Promise.race([sent, limit]);
+  clearTimeout(timer);
+  if (failure !== undefined) logger.warn('traces not all sent', { error: oneLine(failure) });
+}
+
 async function main(): Promise<void> {
   quietGrpcJs(process.env);
   const argv = process.argv.slice(2);
@@ -79,7 +100,7 @@ async function main(): Promise<void> {
     logger.info('shutting down gracefully', { signal, ...(config.drainDelayMs > 0 && { drain_delay_ms: config.drainDelayMs }), grace_period_ms: config.gracePeriodMs });
     // With tracing, the spans still buffered are sent once the calls are done.
     const traces = tracing;
-    const stopped = traces ? server.shutdown().then(() => traces.shutdown().catch((error: Error) => logger.warn('traces not all sent', { error: error.message }))) : server.shutdown();
+    const stopped = traces ? server.shutdown().then(() => flushTraces(traces, logger)) : server.shutdown();
     stopped.then(
       () => {
         logger.info('users-server stopped');

@@ -1,4 +1,5 @@
 import { copyFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { createChannel, createClient, Metadata } from 'nice-grpc';
 import { HealthDefinition } from '../../gen/grpc/health/v1/health';
@@ -153,6 +154,28 @@ describe('a collector that refuses the spans: said once per change of state, and
       expect(await server.stop()).toEqual({ code: 0, signal: null });
     }
     expect(server.output().split('\n').filter((line) => /traces (cannot be exported|exported again)/.test(line))).toHaveLength(2);
+  });
+
+  test('users-server: a collector that never answers holds SIGTERM 3 s at most (not its export timeout), and it is said', async () => {
+    // Accepts the connection and never answers: a collector that hangs.
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const server = await startServerProcess([], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '600000' });
+      expect((await runCli(['list', '--limit=1', `--address=${server.address}`])).code).toBe(0);
+      // Without the limit, the span buffered for that call would hold the exit for 600 s.
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+      const lines = server.output().split('\n').filter((line) => line.includes('traces not all sent'));
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ level: 'warn', message: 'traces not all sent', error: 'the collector did not take them within 3 s' }),
+      ]);
+      expect(server.output()).toContain('users-server stopped');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   test('users-cli: its answer and exit code, then one line on stderr naming the endpoint', async () => {

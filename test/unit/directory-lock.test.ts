@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lockDirectory, LOCK_TIMING, type DirectoryLock } from '../../src/repository/sql/directory-lock';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -83,6 +84,25 @@ test('takes over a stale lock at once (its holder is gone: SIGKILL, a reboot), w
   expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
 });
 
+test('two servers taking over one stale lock at the same instant: the one whose new lock the other replaced refuses, before using the directory', async () => {
+  const stale = new Date(Date.now() - 60_000);
+  foreignLock(stale);
+  const takenOver = jest.fn();
+  const lost = jest.fn();
+  const taking = lockDirectory(db(), { takenOver, lost }, quick);
+  // Our new lock is made; the other server, which judged the old lock stale too, now removes it and makes its own.
+  while (Math.abs(statSync(lockPath()).mtimeMs - stale.getTime()) < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  rmdirSync(lockPath());
+  mkdirSync(lockPath());
+  const theirs = statSync(lockPath()).mtimeMs;
+  await expect(taking).rejects.toThrow(
+    new Error(`pglite:${db()}: another users-server took over the same stale lock ${lockPath()} at the same time: a pglite: directory serves one users-server at a time`),
+  );
+  expect([takenOver.mock.calls, lost.mock.calls]).toEqual([[], []]);
+  // The other server's lock is left as it made it.
+  expect(statSync(lockPath()).mtimeMs).toBe(theirs);
+});
+
 test('waits for a fresh lock that nobody refreshes to go stale, saying so once, then takes it over', async () => {
   // A holder killed a moment ago (a Recreate rollout after SIGKILL): its lock is fresh but never refreshed again.
   foreignLock(new Date(Date.now() + 5_000));
@@ -132,12 +152,35 @@ test('a late lock (not refreshed for staleMs - refreshMs) is still used if it is
   expect(lost).toHaveBeenCalledWith(expected);
 });
 
-test("a pid file left by users-server 0.1's lock (a crash before an upgrade) is replaced by the lock directory", async () => {
+test.each([
+  ['a process that has ended', () => exitedPid()],
+  ["this process's own (a container's pid 1 again, after a restart)", () => process.pid],
+])("a pid file left by users-server 0.1's lock (a crash before an upgrade), holding the pid of %s, is replaced by the lock directory", async (_, pid) => {
   mkdirSync(db());
-  writeFileSync(lockPath(), '1\n');
+  writeFileSync(lockPath(), `${pid()}\n`);
   await lock();
   expect(statSync(lockPath()).isDirectory()).toBe(true);
 });
+
+test("a pid file of users-server 0.1's lock whose pid runs (a 0.1 server still on the directory) is refused and left as it is", async () => {
+  const running = spawn('sleep', ['30']);
+  try {
+    mkdirSync(db());
+    writeFileSync(lockPath(), `${running.pid}\n`);
+    await expect(lock()).rejects.toThrow(
+      new Error(`pglite:${db()}: ${lockPath()} is the lock of a users-server 0.1 still running (pid ${running.pid}): stop it first, or remove the file if pid ${running.pid} is not a users-server`),
+    );
+    expect(readFileSync(lockPath(), 'utf8')).toBe(`${running.pid}\n`);
+  } finally {
+    running.kill();
+  }
+});
+
+/** The pid of a process that ran and has ended. */
+function exitedPid(): number {
+  const ended = spawnSync('true');
+  return ended.pid;
+}
 
 test('creates missing parents one level at a time', async () => {
   await lock(path.join(dir.path, 'a', 'b', 'db'));

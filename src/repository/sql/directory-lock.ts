@@ -1,4 +1,4 @@
-import fs, { existsSync, lstatSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import fs, { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as lockfile from 'proper-lockfile';
@@ -60,16 +60,30 @@ export async function lockDirectory(dir: string, events: DirectoryLockEvents = {
   const lockPath = path.join(dir, LOCK_NAME);
   let lost: Error | undefined;
   let released = false;
+  // Until acquired, a lost lock is a refusal (lockDirectory rejects), not a `lost` event.
+  let acquired = false;
   const markLost = (error: Error) => {
     if (lost) return;
     lost = error;
-    events.lost?.(error);
+    if (acquired) events.lost?.(error);
   };
   const lockFs = trackingFs(() => lost !== undefined);
   let turned = Date.now();
-  const release = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
+  const { release, takenOver } = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
     markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${compromise(error)}): another users-server may be using the directory`)),
   );
+  if (takenOver) {
+    // Another server may have found the same lock stale at the same instant: then one of the two
+    // removed the other's new lock to make its own. The first refresh tells which one holds it
+    // (proper-lockfile finds an mtime that is not its own): wait for it before touching the directory.
+    const written = lockFs.lastMtime();
+    while (!lost && lockFs.lastMtime() === written) await delay(timing.pollMs);
+    if (lost) {
+      throw new Error(`pglite:${dir}: another users-server took over the same stale lock ${lockPath} at the same time: a pglite: directory serves one users-server at a time`);
+    }
+    events.takenOver?.(takenOver);
+  }
+  acquired = true;
   const assertHeld = () => {
     if (!lost) {
       const age = Date.now() - lockFs.lastMtime();
@@ -133,8 +147,16 @@ function trackingFs(isLost: () => boolean): LockFs {
   } as LockFs;
 }
 
-async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: LockTiming, events: DirectoryLockEvents, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
-  removeFormerPidFile(lockPath);
+/** The lock, and when it was a stale one taken over, the message that says so. */
+async function acquire(
+  dir: string,
+  lockPath: string,
+  lockFs: LockFs,
+  timing: LockTiming,
+  events: DirectoryLockEvents,
+  onCompromised: (error: Error) => void,
+): Promise<{ release: () => Promise<void>; takenOver?: string }> {
+  removeFormerPidFile(dir, lockPath);
   let seen: number | undefined;
   for (;;) {
     const found = mtimeOf(lockPath);
@@ -143,9 +165,9 @@ async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: Lo
       // Found stale: taken over (one found fresh was released meanwhile).
       if (found !== undefined && Date.now() - found >= timing.staleMs) {
         const seconds = Math.round((Date.now() - found) / 1000);
-        events.takenOver?.(`pglite:${dir}: took over its lock ${lockPath}, not refreshed for ${seconds} s: the users-server that held it stopped without releasing it`);
+        return { release, takenOver: `pglite:${dir}: took over its lock ${lockPath}, not refreshed for ${seconds} s: the users-server that held it stopped without releasing it` };
       }
-      return release;
+      return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw new Error(`pglite:${dir}: cannot create its lock ${lockPath} (${fileErrorReason(error)})`);
     }
@@ -167,13 +189,37 @@ async function acquire(dir: string, lockPath: string, lockFs: LockFs, timing: Lo
 /**
  * users-server 0.1 locked with a file holding its pid, removed when it stopped;
  * one left by a crash would block every start (a directory is the lock now).
- * A pid tells nothing across containers, so the file is only removed.
+ * It is removed unless its pid is a live process other than this one: a 0.1
+ * server still running on the directory. (In a container the old server was
+ * pid 1, as this one is: that pid names no one else.)
  */
-function removeFormerPidFile(lockPath: string): void {
+function removeFormerPidFile(dir: string, lockPath: string): void {
+  let content: string;
   try {
-    if (lstatSync(lockPath).isFile()) rmSync(lockPath);
+    if (!lstatSync(lockPath).isFile()) return;
+    content = readFileSync(lockPath, 'latin1');
   } catch {
     // None (ENOENT), or the lock attempt that follows names the problem.
+    return;
+  }
+  const pid = /^\s*(\d{1,9})\s*$/.exec(content)?.[1];
+  if (pid !== undefined && Number(pid) !== process.pid && isRunning(Number(pid))) {
+    throw new Error(`pglite:${dir}: ${lockPath} is the lock of a users-server 0.1 still running (pid ${pid}): stop it first, or remove the file if pid ${pid} is not a users-server`);
+  }
+  try {
+    rmSync(lockPath);
+  } catch {
+    // The lock attempt that follows names the problem.
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,6 +1,7 @@
 import { ClientError, Status } from 'nice-grpc-common';
 import type { ConnectionConfig } from './settings';
 import type { ConnectFailure } from './connection-probe';
+import { oneLine } from '../shared/quote';
 
 /** A runtime failure: one line on stderr, exit 1; `debug` lines only under -v. */
 export class CliError extends Error {
@@ -40,7 +41,7 @@ export class StatusError extends CliError {
 export function callError(error: unknown, connection: ConnectionConfig, failure: ConnectFailure | undefined): unknown {
   if (!(error instanceof ClientError)) return error;
   const debug = [
-    `gRPC status: ${Status[error.code]} on ${error.path}: ${error.details}`,
+    `gRPC status: ${Status[error.code]} on ${error.path}: ${oneLine(error.details)}`,
     ...(failure ? [`probe connection: ${failure.code}: ${failure.message}`] : []),
     ...(error.stack ? [error.stack] : []),
   ];
@@ -50,12 +51,12 @@ export function callError(error: unknown, connection: ConnectionConfig, failure:
       return new CliError(`${address} did not answer within ${connection.timeoutText} (see --timeout)`, debug, error.code);
     case Status.UNAVAILABLE:
       // The probe got through: the server was reached, and answered that (e.g. its database is down).
-      if (!failure) return new CliError(`${address} is unavailable: ${oneLine(error.details)}`, debug, error.code);
+      if (!failure) return new CliError(`${address} is unavailable: ${serverMessage(error.details)}`, debug, error.code);
       return new CliError(`cannot reach ${address}: ${unreachableReason(failure, connection)}`, debug, error.code);
     case Status.UNIMPLEMENTED:
       return new CliError(`${address} does not implement ${error.path.replace(/^\//, '')}: is it users-server?`, debug, error.code);
     default:
-      return new CliError(oneLine(error.details) || `${address} answered ${Status[error.code]}`, debug, error.code);
+      return new CliError(serverMessage(error.details) || `${address} answered ${Status[error.code]}`, debug, error.code);
   }
 }
 
@@ -110,6 +111,7 @@ function unreachableReason(failure: ConnectFailure, { tls }: ConnectionConfig): 
   return `${failure.message} (${code})`;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+/** A server's message on one line, its control and format characters escaped: it goes to a terminal. */
+function serverMessage(text: string): string {
+  return oneLine(text.replace(/\s*\n\s*/g, ' ').trim());
 }

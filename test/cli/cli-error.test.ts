@@ -83,6 +83,9 @@ describe('callError: other gRPC status codes', () => {
 
   test("others: the server's message on one line, else the code", () => {
     expect(failed(Status.INTERNAL, 'internal\nerror')).toBe('internal error');
+    // A hostile server's escape sequences and bidi overrides never reach the terminal as such.
+    expect(failed(Status.INTERNAL, 'evil\u202etxt.exe\u001b[31m')).toBe('evil\\u202etxt.exe\\u001b[31m');
+    expect(message(undefined, plaintext, new ClientError('/user.UserService/List', Status.UNAVAILABLE, 'down\u0007'))).toBe('127.0.0.1:8443 is unavailable: down\\u0007');
     expect(failed(Status.PERMISSION_DENIED, '')).toBe('127.0.0.1:8443 answered PERMISSION_DENIED');
   });
 

@@ -7,6 +7,9 @@ export type Storage =
   /** `dataDir` undefined: pglite:memory. */
   | { kind: 'pglite'; dataDir?: string };
 
+/** The stores with a schema: what migrations apply to. */
+export type SqlStorage = Exclude<Storage, { kind: 'memory' }>;
+
 const PASSWORD_HINT = 'check the characters of the password: percent-encode @ : / ? #';
 
 /**

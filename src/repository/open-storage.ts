@@ -1,5 +1,5 @@
 import { MemoryUserRepository } from './memory-user-repository';
-import { describeStorage, type Storage } from './database-url';
+import { describeStorage, type SqlStorage, type Storage } from './database-url';
 import type { DatabaseAvailability } from './sql/database-availability';
 import type { DirectoryLockEvents } from './sql/directory-lock';
 import { migrate, type MigrationOutcome } from './sql/migrate';
@@ -37,14 +37,13 @@ export async function openStorage(storage: Storage, options: StorageOptions): Pr
 }
 
 /** `users-server migrate`: applies the migrations and closes. */
-export async function migrateStorage(storage: Storage, options: StorageOptions): Promise<MigrationOutcome> {
-  if (storage.kind === 'memory') throw new Error('migrate needs --database-url (DATABASE_URL): the in-memory store has no schema');
+export async function migrateStorage(storage: SqlStorage, options: StorageOptions): Promise<MigrationOutcome> {
   const { driver, migration } = await openMigrated(storage, options);
   await driver.close();
   return migration;
 }
 
-async function openMigrated(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<{ driver: SqlDriver; migration: MigrationOutcome }> {
+async function openMigrated(storage: SqlStorage, options: StorageOptions): Promise<{ driver: SqlDriver; migration: MigrationOutcome }> {
   const driver = await openDriver(storage, options);
   try {
     return { driver, migration: await migrate(driver) };
@@ -57,12 +56,12 @@ async function openMigrated(storage: Exclude<Storage, { kind: 'memory' }>, optio
 }
 
 // Drivers load on demand: the in-memory store never loads pg or PGlite's WASM.
-async function openDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
+async function openDriver(storage: SqlStorage, options: StorageOptions): Promise<SqlDriver> {
   const driver = await openUntracedDriver(storage, options);
   return options.tracing ? tracedSqlDriver(driver, options.tracing) : driver;
 }
 
-async function openUntracedDriver(storage: Exclude<Storage, { kind: 'memory' }>, options: StorageOptions): Promise<SqlDriver> {
+async function openUntracedDriver(storage: SqlStorage, options: StorageOptions): Promise<SqlDriver> {
   if (storage.kind === 'pglite') {
     const { PgliteDriver } = await import('./sql/pglite-driver');
     return PgliteDriver.open(storage.dataDir, options.lockEvents);

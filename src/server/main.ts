@@ -2,7 +2,7 @@ import { buildInfo } from '../shared/build-info';
 import { ConfigError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';
 import { createLogger, ignoreLogStreamErrors, type Logger } from '../shared/logger';
-import { describeStorage, type Storage } from '../repository/database-url';
+import { describeStorage, type SqlStorage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
 import { onExportStateChange, startTracing, type Tracing } from '../shared/tracing';
 import { oneLine } from '../shared/quote';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   let tracing: Tracing | undefined;
   try {
     config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, `users-server ${buildInfo.version} (commit ${buildInfo.commit}, built ${buildInfo.date})`);
-    if (migrateOnly && !config.database) throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
+    if (migrateOnly && (config.database ?? { kind: 'memory' }).kind === 'memory') throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return failStartup(error.message, 2);
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   // logger instead, so that under --logfmt=json every line is JSON.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.warn('node warning', { name: warning.name, warning: warning.message }));
-  if (migrateOnly) return migrate(config.database!, config.databasePoolSize, logger, failStartup);
+  if (migrateOnly) return migrate(config.database as SqlStorage, config.databasePoolSize, logger, failStartup);
 
   let server;
   try {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   });
 }
 
-async function migrate(storage: Storage, poolSize: number, logger: Logger, failStartup: (message: string, code: number) => never): Promise<never> {
+async function migrate(storage: SqlStorage, poolSize: number, logger: Logger, failStartup: (message: string, code: number) => never): Promise<never> {
   try {
     const outcome = await migrateStorage(storage, { poolSize, env: process.env, lockEvents: storageLockEvents(logger) });
     logger.info('database schema up to date', { storage: describeStorage(storage, process.env), schema_version: outcome.version, migrations_applied: outcome.applied.length });

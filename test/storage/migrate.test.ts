@@ -66,8 +66,8 @@ test('a schema newer than this binary: start and migrate refuse with one line, a
   }
 });
 
-test('migrate without a database: exit 2, one line', async () => {
-  expect(await server(['migrate'])).toEqual({ code: 2, stdout: '', stderr: 'users-server: migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema\n' });
+test.each([[[]], [['--database-url=']]])('migrate without a database (%j): exit 2, one line', async (flags) => {
+  expect(await server(['migrate', ...flags])).toEqual({ code: 2, stdout: '', stderr: 'users-server: migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema\n' });
 });
 
 test('a bad URL: exit 2, one line naming the setting, never the password', async () => {

@@ -260,7 +260,7 @@ const LONG_FLAGS = new Set(KNOWN_FLAGS.filter((flag) => flag.length > 1));
  * `-address=:8000` as `--address=:8000`: so does this, for the long flags it
  * knows (yargs would read the letters of `-address` as short flags).
  */
-function goStyleFlags(argv: string[]): string[] {
+export function goStyleFlags(argv: string[]): string[] {
   return argv.map((word) => {
     const name = /^-([a-z][a-z0-9-]+)(=|$)/.exec(word)?.[1];
     return name !== undefined && LONG_FLAGS.has(name) ? `-${word}` : word;

@@ -1,3 +1,5 @@
+import { goStyleFlags } from './config';
+
 /**
  * The one line users-server prints when it cannot start. Under --logfmt=json
  * (or LOG_FORMAT=json) it is a JSON object like every other line, so that a log
@@ -9,8 +11,9 @@ export function startupFailureLine(message: string, json: boolean, now: Date = n
   return json ? `${JSON.stringify({ level: 'error', message: text, timestamp: now.toISOString() })}\n` : `${text}\n`;
 }
 
-/** Whether JSON logs were asked for: the last --logfmt flag, else LOG_FORMAT, as the settings table reads them. */
-export function jsonLogsRequested(argv: string[], env: NodeJS.ProcessEnv): boolean {
+/** Whether JSON logs were asked for: the last --logfmt flag (or Go's -logfmt), else LOG_FORMAT, as the settings table reads them. */
+export function jsonLogsRequested(rawArgv: string[], env: NodeJS.ProcessEnv): boolean {
+  const argv = goStyleFlags(rawArgv);
   let flag: string | undefined;
   argv.forEach((arg, index) => {
     if (arg.startsWith('--logfmt=')) flag = arg.slice('--logfmt='.length);

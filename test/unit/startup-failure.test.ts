@@ -19,6 +19,10 @@ test.each([
   [['--logfmt'], {}, false],
   [[], {}, false],
   [['--logfmt=JSON'], {}, false],
+  // Go's one-dash flags, as the settings take them.
+  [['-logfmt=json'], {}, true],
+  [['-logfmt', 'json'], {}, true],
+  [['-logfmt=json', '-address=bad'], { LOG_FORMAT: 'text' }, true],
 ])('JSON logs for %j with %j: %s', (argv, env, expected) => {
   expect(jsonLogsRequested(argv as string[], env as NodeJS.ProcessEnv)).toBe(expected);
 });

@@ -7,7 +7,6 @@ import type { Options } from 'yargs';
 export const OUTPUT_FORMATS = ['text', 'json', 'jsonl', 'yaml', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;
-export type ColorMode = (typeof COLOR_MODES)[number];
 
 export const CLI_DEFAULTS = {
   address: 'localhost:8000',

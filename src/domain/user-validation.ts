@@ -30,7 +30,6 @@ export function validateNewUser(user: NewUser): string | undefined {
   );
 }
 
-export { validateEmail };
 
 // Format characters (bidi overrides that reorder what a terminal shows, zero-width
 // spaces) and the line and paragraph separators, which break a line. ZWJ and

@@ -8,15 +8,10 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 /**
  * Parses `500ms`, `10s`, `2m`, `1h`, `1m30s`; a bare number means seconds.
- * Returns milliseconds, or undefined when the text is not a duration or is
- * longer than MAX_DURATION_MS (unboundedDurationMs tells the two apart).
+ * Returns milliseconds, or undefined when the text is not a duration. There is
+ * no upper bound here, so that a setting can say a duration is too long rather
+ * than not one (setting-parsers' durationUpTo).
  */
-export function parseDuration(text: string): number | undefined {
-  const ms = unboundedDurationMs(text);
-  return ms !== undefined && ms <= MAX_DURATION_MS ? ms : undefined;
-}
-
-/** Like parseDuration, with no upper bound: to say that a duration is too long rather than not one. */
 export function unboundedDurationMs(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
@@ -28,7 +23,7 @@ export function unboundedDurationMs(text: string): number | undefined {
   return Math.round(total);
 }
 
-/** Milliseconds written as parseDuration reads them, largest units first: `596h31m23.647s`, `542h`, `0s`. */
+/** Milliseconds written as unboundedDurationMs reads them, largest units first: `596h31m23.647s`, `542h`, `0s`. */
 export function formatDuration(ms: number): string {
   const hours = Math.floor(ms / UNITS_MS.h);
   const minutes = Math.floor((ms % UNITS_MS.h) / UNITS_MS.m);

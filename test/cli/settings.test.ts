@@ -264,7 +264,7 @@ describe('plaintext or TLS, as in the Go CLI', () => {
 
   test('a certificate and its key may come from different places', async () => {
     const settings = await resolve({ cert: certs.clientCert }, { USERS_CLI_KEY: certs.clientKey });
-    expect(settings.connection.tls?.clientCert).toBeDefined();
+    expect(settings.connection.tls?.clientCert).toEqual({ cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) });
   });
 
   test('refusals name the source', async () => {

@@ -1,39 +1,16 @@
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { UserServiceDefinition, type UserServiceClient } from '../../gen/user/user';
-import { type ServerConfig } from '../../src/server/config';
+import { parseServerConfig, type ServerConfig } from '../../src/server/config';
 import { startUsersServer, type RunningServer } from '../../src/server/users-server';
 import type { UserRepository } from '../../src/repository/user-repository';
 import type { Tracing } from '../../src/shared/tracing';
 import { memoryLogger } from './silent-logger';
 
-export const TEST_SERVER_CONFIG: ServerConfig = {
-  address: '127.0.0.1:0',
-  logFormat: 'json',
-  logLevel: 'debug',
-  reflection: true,
-  samples: false,
-  gracePeriodMs: 5000,
-  drainDelayMs: 0,
-  maxConnectionAgeMs: 300_000,
-  maxConnectionAgeGraceMs: 30_000,
-  metricsAddress: undefined,
-  databasePoolSize: 10,
-  maxPageSize: 1000,
-  maxResponseBytes: 3.5 * 1024 * 1024,
-  maxUsers: 10_000,
-  maxConcurrentStreams: 100,
-  maxStreamingCalls: 1000,
-  maxConnections: 1000,
-  connectionSetupTimeoutMs: 20_000,
-  maxArrivingRequests: 256,
-  requestTimeoutMs: 10_000,
-  maxTotalBufferedAnswerBytes: 32 * 1024 * 1024,
-  unreadAnswerTimeoutMs: 60_000,
-  maxBufferedAnswerBytes: 16 * 1024 * 1024,
-  maxConnectionIdleMs: 300_000,
-  keepaliveTimeMs: 120_000,
-  keepaliveTimeoutMs: 20_000,
-};
+/** The defaults, as users-server reads them, for a test: a free port, no samples, no metrics listener, a shorter grace period. */
+export const TEST_SERVER_CONFIG: ServerConfig = parseServerConfig(
+  ['--address=127.0.0.1:0', '--logfmt=json', '--log-level=debug', '--samples=false', '--metrics-address=', '--grace-period=5s'],
+  {},
+);
 
 export interface InProcessServer {
   server: RunningServer;

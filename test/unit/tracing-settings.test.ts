@@ -62,7 +62,7 @@ test('the SDK variables, when good, are left to the SDK (a ratio sampler with it
   };
   expect(tracingSettings(env)).toEqual({ protocol: 'http/protobuf', url: 'http://localhost:4318/v1/traces' });
   // The ratio is only a ratio's: always_on takes no argument, and the SDK ignores one.
-  expect(tracingSettings({ ...env, OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'ignored' })).toBeDefined();
+  expect(tracingSettings({ ...env, OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'ignored' })).toEqual({ protocol: 'http/protobuf', url: 'http://localhost:4318/v1/traces' });
 });
 
 test('onExportStateChange reports changes of state only: failing once however many batches fail, then recovered', () => {

@@ -1,9 +1,6 @@
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { resourceShortage, type SqlDriver } from './sql-driver';
 
-/** The database was migrated by a newer users-server: running this one could corrupt it. */
-export class SchemaTooNewError extends Error {}
-
 // One fixed key: every users-server migrating this database waits for the same lock.
 const MIGRATION_LOCK_KEY = 4_242_006_001;
 
@@ -31,8 +28,9 @@ export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
     const [{ version: current }] = await session.query<{ version: number }>('SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations');
+    // Migrated by a newer users-server: running this one could corrupt it.
     if (current > LATEST_SCHEMA_VERSION) {
-      throw new SchemaTooNewError(
+      throw new Error(
         `the database schema is at version ${current}, newer than this users-server knows (${LATEST_SCHEMA_VERSION}): run a newer users-server`,
       );
     }

@@ -34,7 +34,7 @@ export function boundArrivingRequests(
   onCut: (reason: ArrivingRefusal, method: string, details: string) => void,
   collect: () => void,
   collectEvery = 1000,
-): { arriving(): number } {
+): void {
   // Oldest first (a Map keeps insertion order).
   const arriving = new Map<ServerHttp2Stream, string>();
   let cut = 0;
@@ -76,7 +76,6 @@ export function boundArrivingRequests(
       stream.once('close', arrived);
     });
   }
-  return { arriving: () => arriving.size };
 }
 
 /** Whether the client has sent all of its request (END_STREAM), whether or not it has been read: a paused stream emits no 'end'. */

@@ -1,7 +1,7 @@
 import type { UserService } from '../domain/user-service';
 import type { User } from '../domain/user';
 import { ECHO_LIMIT, escape } from '../shared/quote';
-import { SamplesFileError } from './sample-users-file';
+import { SampleUsersError } from './sample-users-file';
 
 /**
  * Creates the given users through the service, so they obey every domain
@@ -15,7 +15,7 @@ export async function loadSampleUsers(service: UserService, users: User[], sourc
   const outcome = await service.createAll(users);
   if (!outcome.ok) {
     const { email } = users[outcome.index];
-    throw new SamplesFileError(`${source}: entry ${outcome.index} (${email ? escape(email, ECHO_LIMIT) : 'no email'}): ${outcome.failure.message}`);
+    throw new SampleUsersError(`${source}: entry ${outcome.index} (${email ? escape(email, ECHO_LIMIT) : 'no email'}): ${outcome.failure.message}`);
   }
   return outcome.outcomes.filter((created) => created.ok).length;
 }

@@ -2,22 +2,22 @@ import { readFileUpTo } from '../shared/bounded-read';
 import type { User } from '../domain/user';
 import { escape, quote } from '../shared/quote';
 
-/** Thrown when a samples file cannot be used; the message is one line naming the file. */
-export class SamplesFileError extends Error {}
+/** Thrown when the sample users cannot be loaded (a samples file, or the built-in set); the message is one line naming them. */
+export class SampleUsersError extends Error {}
 
 const FIELDS = { id: 'string', age: 'number', firstName: 'string', lastName: 'string', email: 'string', phone: 'string', address: 'string' } as const;
+
+/** Far more than --max-users' default of sample-sized users; a larger file is a mistake (or /dev/zero). */
+export const MAX_SAMPLES_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads a JSON array in the Go users-grpc sample format:
  * [{"id","age","firstName","lastName","email","phone","address"}, ...].
  * Checks the shape here; domain rules are checked when the users are created.
  */
-/** Far more than --max-users' default of sample-sized users; a larger file is a mistake (or /dev/zero). */
-export const MAX_SAMPLES_FILE_BYTES = 64 * 1024 * 1024;
-
 export async function readSampleUsersFile(path: string): Promise<User[]> {
   const fail = (problem: string): never => {
-    throw new SamplesFileError(`samples file ${escape(path)}: ${problem}`);
+    throw new SampleUsersError(`samples file ${escape(path)}: ${problem}`);
   };
   let text = '';
   try {

@@ -11,6 +11,17 @@ import { checkPostgresSettings } from '../repository/sql/postgres-client-config'
 import { readTlsFiles, type TlsFiles } from './tls-files';
 import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues } from '../shared/settings';
 
+/** The metrics listener's port when --metrics-address is not given (its host is --address's). */
+export const METRICS_PORT = 9402;
+/** The largest message a gRPC client accepts unless told otherwise (grpc-js, grpc-go, grpc-java...): 4 MiB. */
+export const MAX_CLIENT_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * grpc-js closes a connection after its age plus a jitter of up to 10%, on one
+ * timer, which Node keeps up to 2^31-1 ms: 542h is the whole hours below 1/1.1 of it.
+ */
+const MAX_CONNECTION_AGE_MS = 542 * 3_600_000;
+
 /**
  * Every users-server setting, one row each. The table drives the yargs flags,
  * the environment fallback, --help and the README's configuration table.
@@ -23,17 +34,6 @@ import { resolveSettings, yargsOptions, type SettingsTable, type SettingValues }
  * or add one there. The row's fields are described in src/shared/settings.ts.
  * Rules that join several settings go in toServerConfig below.
  */
-/** The metrics listener's port when --metrics-address is not given (its host is --address's). */
-export const METRICS_PORT = 9402;
-/** The largest message a gRPC client accepts unless told otherwise (grpc-js, grpc-go, grpc-java...): 4 MiB. */
-export const MAX_CLIENT_RECEIVE_BYTES = 4 * 1024 * 1024;
-
-/**
- * grpc-js closes a connection after its age plus a jitter of up to 10%, on one
- * timer, which Node keeps up to 2^31-1 ms: 542h is the whole hours below 1/1.1 of it.
- */
-const MAX_CONNECTION_AGE_MS = 542 * 3_600_000;
-
 export const SERVER_SETTINGS = {
   address: {
     flag: 'address',
@@ -222,11 +222,12 @@ export const SERVER_SETTINGS = {
   },
 } satisfies SettingsTable;
 
-export type { TlsFiles };
-
 type SettingsValues = SettingValues<typeof SERVER_SETTINGS>;
 
-/** Everything users-server needs, validated; nothing downstream reads flags or env. */
+/**
+ * Everything users-server needs from its flags and their variables, validated: nothing downstream reads a flag.
+ * (Libraries' own variables are read where they are used: PG* by the PostgreSQL driver, OTEL_* by tracing.)
+ */
 export type ServerConfig = Omit<SettingsValues, 'verbose' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile'> & { tls?: TlsFiles };
 
 /** The yargs parser; `--help` and `--version` print and exit from here. */

@@ -3,7 +3,7 @@
 // second copy's credentials would be rejected by nice-grpc's server.
 import { ServerCredentials } from '@grpc/grpc-js';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import type { TlsFiles } from './config';
+import type { TlsFiles } from './tls-files';
 
 /**
  * TLS server credentials whose certificate, key and client CA can be replaced

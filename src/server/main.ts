@@ -6,7 +6,7 @@ import { describeStorage, type SqlStorage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
 import { onExportStateChange, startTracing, type Tracing } from '../shared/tracing';
 import { oneLine } from '../shared/quote';
-import { SamplesFileError } from '../samples/sample-users-file';
+import { SampleUsersError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { ListenError } from './listen-failure';
 import { quietGrpcJs } from './quiet-grpc-js';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   try {
     server = await startUsersServer(config, logger, undefined, tracing);
   } catch (error) {
-    const message = error instanceof SamplesFileError || error instanceof ListenError ? error.message : `cannot start: ${(error as Error).message}`;
+    const message = error instanceof SampleUsersError || error instanceof ListenError ? error.message : `cannot start: ${(error as Error).message}`;
     logger.debug('start-up failure', { error: (error as Error).stack });
     return failStartup(message, 1);
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readFileUpTo } from '../shared/bounded-read';
 import { isKeyOf, MAX_PEM_FILE_BYTES, readCertificates, readPrivateKey } from '../shared/pem-file';
 import type { Logger } from '../shared/logger';
-import type { TlsFiles } from './config';
+import type { TlsFiles } from './tls-files';
 import { secureContextOptions, type ReloadableServerCredentials } from './credentials';
 
 /** Several files change together (cert-manager, kubelet's Secret swap): read them once things settle. */

@@ -1,7 +1,7 @@
 import { UserService } from '../../src/domain/user-service';
 import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
 import { loadSampleUsers } from '../../src/samples/load-sample-users';
-import { readSampleUsersFile, SamplesFileError } from '../../src/samples/sample-users-file';
+import { readSampleUsersFile, SampleUsersError } from '../../src/samples/sample-users-file';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 let dir: TempDir;
@@ -38,7 +38,7 @@ async function readError(path: string): Promise<string> {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof SamplesFileError)) throw new Error(`expected a SamplesFileError, got ${String(error)}`);
+  if (!(error instanceof SampleUsersError)) throw new Error(`expected a SampleUsersError, got ${String(error)}`);
   return error.message;
 }
 
@@ -131,7 +131,7 @@ describe('loadSampleUsers (as the server loads a samples file)', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    if (!(error instanceof SamplesFileError)) throw new Error(`expected a SamplesFileError, got ${String(error)}`);
+    if (!(error instanceof SampleUsersError)) throw new Error(`expected a SampleUsersError, got ${String(error)}`);
     return [error.message, source];
   }
 

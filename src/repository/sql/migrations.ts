@@ -1,5 +1,5 @@
 // The SQL files are embedded in the bundle (esbuild's text loader; jest's
-// test/support/text-transform.js), so a built users-server carries its schema.
+// scripts/jest-text-transform.js), so a built users-server carries its schema.
 import createUsers from './migrations/0001_create_users.sql';
 
 export interface Migration {

@@ -53,7 +53,8 @@ export class PgliteDriver implements SqlDriver {
   }
 
   isUnavailable(error: unknown): boolean {
-    // In-process: only running out of resources (disk full) makes it unavailable.
+    // In-process, there is no connection to lose: only a server shutting down or an administrator's
+    // command (SQLSTATE 57P, 08; 25006 read-only) makes it unavailable; a full disk is a shortage (resourceShortage).
     const code = (error as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' && isUnavailableSqlState(code);
   }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { ServerMiddleware } from 'nice-grpc';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
-import { RepositoryUnavailableError } from '../repository/repository-unavailable-error';
+import { RepositoryUnavailableError } from '../domain/storage-errors';
 import { parseHostPort } from '../shared/host-port';
 import { REJECTION_REASONS, type RejectionReason } from './transport/rejected-requests';
 

@@ -1,4 +1,4 @@
-import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/domain/storage-errors';
 import { clientErrorOf } from '../support/client-errors';
 import { failingRepository } from '../support/failing-repository';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Status_StatusCode } from '../../gen/user/user';
-import { RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
+import { RepositoryUnavailableError } from '../../src/domain/storage-errors';
 import { migrate } from '../../src/repository/sql/migrate';
 import { PG_TIMEOUTS, PgDriver } from '../../src/repository/sql/pg-driver';
 import { postgresClientConfig } from '../../src/repository/sql/postgres-client-config';

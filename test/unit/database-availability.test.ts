@@ -1,4 +1,4 @@
-import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/repository/repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../src/domain/storage-errors';
 import { DatabaseAvailability, SHORTAGE_REPORT_INTERVAL_MS } from '../../src/repository/sql/database-availability';
 
 class Down extends Error {}

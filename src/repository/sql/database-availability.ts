@@ -1,4 +1,4 @@
-import { RepositoryOverloadedError, RepositoryUnavailableError } from '../repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../domain/storage-errors';
 import { resourceShortage } from './sql-driver';
 
 export type AvailabilityListener = (available: boolean, cause?: unknown) => void;

@@ -1,6 +1,6 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
-import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../repository/repository-unavailable-error';
+import { RepositoryOverloadedError, RepositoryUnavailableError } from '../../domain/storage-errors';
 import type { Logger } from '../../shared/logger';
 
 /**

@@ -1,3 +1,7 @@
+// What a store may throw when it cannot serve a call: declared here, beside the
+// domain, so that repositories throw them and the transport maps them to gRPC
+// codes without either reaching into the other's layer.
+
 /**
  * The store cannot be reached (database down, connection lost, pool exhausted).
  * The transport answers UNAVAILABLE `database unavailable`; the cause stays in the server log.

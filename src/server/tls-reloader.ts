@@ -2,7 +2,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { readFileUpTo } from '../shared/bounded-read';
-import { isKeyOf, MAX_PEM_FILE_BYTES, readCertificates, readPrivateKey } from '../shared/pem-file';
+import { isKeyOf, MAX_PEM_FILE_BYTES, PemFileError, readCertificates, readPrivateKey } from '../shared/pem-file';
 import type { Logger } from '../shared/logger';
 import type { TlsFiles } from './tls-files';
 import { secureContextOptions, type ReloadableServerCredentials } from './credentials';
@@ -96,9 +96,9 @@ function readAndCheck(paths: TlsFiles['paths']): { cert: Buffer; key: Buffer; cl
   return { cert, key, clientCa };
 }
 
-/** The pem-file message without its `invalid file "<path>": ` prefix: the path has a field of its own. */
+/** Why a file cannot be used, without its path: the path has a field of its own. */
 function reasonOf(error: Error): string {
-  return error.message.replace(/^invalid file ".*?": /, '');
+  return error instanceof PemFileError ? error.reason : error.message;
 }
 
 /** What the files hold now (or that they cannot be read), to tell one broken update from the next. */

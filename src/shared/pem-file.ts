@@ -89,6 +89,16 @@ function readPemFileOf(file: NamedFile, kind: PemKind, parse: (block: string) =>
   return contents;
 }
 
-function invalid(file: NamedFile, reason: string): ConfigError {
-  return new ConfigError(`invalid ${file.source} ${quote(file.path)}: ${reason}`);
+/** A PEM file that cannot be used: the message names its setting and path; `reason` alone says why (the TLS reloader logs the path apart). */
+export class PemFileError extends ConfigError {
+  constructor(
+    file: NamedFile,
+    readonly reason: string,
+  ) {
+    super(`invalid ${file.source} ${quote(file.path)}: ${reason}`);
+  }
+}
+
+function invalid(file: NamedFile, reason: string): PemFileError {
+  return new PemFileError(file, reason);
 }

@@ -152,13 +152,12 @@ describe('Go CLI config files and variables', () => {
   let tlsServer: ServerProcess;
   let mtlsServer: ServerProcess;
   beforeAll(async () => {
-    [plain, tlsServer, mtlsServer] = await Promise.all([
-      startServerProcess(),
-      startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`]),
-      startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`, `--tls-client-ca-file=${certs.caCert}`]),
-    ]);
+    // One after another: if one cannot start (no certificates because the bundles are stale), none is left running.
+    plain = await startServerProcess();
+    tlsServer = await startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`]);
+    mtlsServer = await startServerProcess([`--tls-cert-file=${certs.serverCert}`, `--tls-key-file=${certs.serverKey}`, `--tls-client-ca-file=${certs.caCert}`]);
   });
-  afterAll(() => Promise.all([plain.stop(), tlsServer.stop(), mtlsServer.stop()]));
+  afterAll(() => Promise.all([plain?.stop(), tlsServer?.stop(), mtlsServer?.stop()]));
 
   /** A home directory with this ~/.users-cli.yml (or .yaml). */
   const homeWith = (config: string, name = '.users-cli.yml') => {

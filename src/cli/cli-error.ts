@@ -53,6 +53,9 @@ export function callError(error: unknown, connection: ConnectionConfig, failure:
       // The probe got through: the server was reached, and answered that (e.g. its database is down).
       if (!failure) return new CliError(`${address} is unavailable: ${serverMessage(error.details)}`, debug, error.code);
       return new CliError(`cannot reach ${address}: ${unreachableReason(failure, connection)}`, debug, error.code);
+    case Status.CANCELLED:
+      // users-cli cancels nothing itself: the server did (grpc-js says only "Call cancelled").
+      return new CliError(`${address} cancelled the call: is it shutting down?`, debug, error.code);
     case Status.UNIMPLEMENTED:
       return new CliError(`${address} does not implement ${error.path.replace(/^\//, '')}: is it users-server?`, debug, error.code);
     default:

@@ -77,6 +77,10 @@ describe('callError: other gRPC status codes', () => {
     expect(failed(Status.DEADLINE_EXCEEDED, 'Deadline exceeded')).toBe('127.0.0.1:8443 did not answer within 300ms (see --timeout)');
   });
 
+  test('CANCELLED: the server cancelled it (users-cli cancels nothing itself)', () => {
+    expect(failed(Status.CANCELLED, 'Call cancelled')).toBe('127.0.0.1:8443 cancelled the call: is it shutting down?');
+  });
+
   test('UNIMPLEMENTED: not a users-server', () => {
     expect(failed(Status.UNIMPLEMENTED, '')).toBe('127.0.0.1:8443 does not implement user.UserService/List: is it users-server?');
   });

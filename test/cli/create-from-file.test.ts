@@ -1,3 +1,4 @@
+import { MemoryUserRepository } from '../../src/repository/memory-user-repository';
 import { runCliInProcess } from '../support/cli-in-process';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -26,6 +27,35 @@ test('an array from a file: one Create per user, in order; a refused one is name
     { id: expect.stringMatching(/.+/), age: 36, name: { first: 'Ada', last: 'Lovelace' }, email: 'ada@example.com', phone: '', address: '' },
     { id: 'alan', age: 0, name: { first: '', last: '' }, email: 'alan@example.com', phone: '+44', address: 'Wilmslow' },
   ]);
+});
+
+test('a run the server stops half-way prints the users it created, then where it stopped and why, exit 1', async () => {
+  // A server that goes away during the 3rd Create, as a restarted or killed one does.
+  let inserts = 0;
+  const repository = new MemoryUserRepository();
+  const leaving = Object.assign(Object.create(repository) as MemoryUserRepository, {
+    insert: async (record: Parameters<MemoryUserRepository['insert']>[0]) => {
+      if (++inserts === 3) {
+        stopping.server.forceShutdown();
+        return new Promise<never>(() => {});
+      }
+      return repository.insert(record);
+    },
+  });
+  const stopping = await startInProcessServer({}, leaving);
+  try {
+    const users = Array.from({ length: 5 }, (_, i) => ({ email: `u${i + 1}@example.com`, id: `u${i + 1}` }));
+    const file = dir.write('five.json', JSON.stringify(users));
+    const result = await runCliInProcess(['create', `--from-file=${file}`, '-o', 'json', `--address=${stopping.address}`]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).map((user: { id: string }) => user.id)).toEqual(['u1', 'u2']);
+    expect(result.stderr).toBe(
+      `users-cli: ${file}: stopped at user 3 of 5 (u3@example.com) by the error below; the 2 created before it are printed\n` +
+        `users-cli: ${stopping.address} cancelled the call: is it shutting down?\n`,
+    );
+  } finally {
+    await stopping.stop();
+  }
 });
 
 test('one object from stdin: printed as one user', async () => {

@@ -47,23 +47,58 @@ export const createCommand: RemoteCommand<CreateInput> = {
     return { users: [userFromFlags(args, context.argv)], many: false };
   },
   async run(connection, output, { users, many, source }, { stderr }) {
-    const created: User[] = [];
-    let failed = 0;
-    // One Create per user, in order, so that the file's own duplicates fail as they would one by one.
-    for (const [index, user] of users.entries()) {
+    let refused = 0;
+    const refuse = (index: number, error: StatusError) => {
+      refused += 1;
+      stderr.write(`users-cli: ${source}: user ${index + 1} (${users[index].email}): ${error.message}\n`);
+    };
+    if (!many) {
       try {
-        created.push((await connection.users.create({ user })).user as User);
+        output.user((await connection.users.create({ user: users[0] })).user as User);
       } catch (error) {
+        // From flags, the refusal is the command's error; from a file, it names the file.
         if (!(error instanceof StatusError) || source === undefined) throw error;
-        failed += 1;
-        stderr.write(`users-cli: ${source}: user ${index + 1} (${user.email}): ${error.message}\n`);
+        refuse(0, error);
       }
+      return refused > 0 ? 1 : 0;
     }
-    if (many) output.users(created);
-    else if (created.length > 0) output.user(created[0]);
-    return failed > 0 ? 1 : 0;
+    let stopped: { error: unknown; at: number } | undefined;
+    // One Create per user, in order, so that the file's own duplicates fail as they would one by one.
+    // Printed as they are created, a batch at a time: a run cut short (the server gone) still shows what it created.
+    async function* created(): AsyncGenerator<User[]> {
+      let batch: User[] = [];
+      for (const [index, user] of users.entries()) {
+        try {
+          batch.push((await connection.users.create({ user })).user as User);
+        } catch (error) {
+          if (!(error instanceof StatusError)) {
+            stopped = { error, at: index };
+            break;
+          }
+          refuse(index, error);
+        }
+        if (batch.length === PRINT_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+      yield batch;
+    }
+    await output.pagedUsers(created());
+    if (stopped) {
+      const { at, error } = stopped;
+      if (at > 0) {
+        const done = at - refused;
+        stderr.write(`users-cli: ${source}: stopped at user ${at + 1} of ${users.length} (${users[at].email}) by the error below; the ${done} created before it are printed\n`);
+      }
+      throw error;
+    }
+    return refused > 0 ? 1 : 0;
   },
 };
+
+/** Users printed together by create --from-file: table columns are sized over a batch. */
+const PRINT_BATCH = 100;
 
 function userFromFlags(args: RawArgs, argv: readonly string[]): User {
   const email = stringArg(args, 'email');

@@ -199,3 +199,18 @@ describe('storage combinations the chart refuses, each with a one-line reason', 
     expect(refusal(values)).toContain(message);
   });
 });
+
+describe('sample users: loaded into the in-memory store by default, never into a database unless asked', () => {
+  const samplesFlag = (valuesFiles: string[], values: object = {}) =>
+    server(findObject(renderObjects({ valuesFiles, values }), 'Deployment', FULLNAME)).args.filter((a: string) => a.startsWith('--samples'));
+
+  test.each<[string, string[]]>([
+    ['memory', []],
+    ['postgres', [POSTGRES_VALUES]],
+    ['pglite', [PGLITE_VALUES]],
+  ])('%s: by default, and as asked', (type, valuesFiles) => {
+    expect(samplesFlag(valuesFiles)).toEqual([`--samples=${type === 'memory'}`]);
+    expect(samplesFlag(valuesFiles, { server: { samples: true } })).toEqual(['--samples=true']);
+    expect(samplesFlag(valuesFiles, { server: { samples: false } })).toEqual(['--samples=false']);
+  });
+});

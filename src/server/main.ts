@@ -77,6 +77,14 @@ async function main(): Promise<void> {
   // logger instead, so that under --logfmt=json every line is JSON.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.warn('node warning', { name: warning.name, warning: warning.message }));
+  // A signal before anything is served (waiting for a pglite lock, opening the store, loading the samples):
+  // nothing to drain, so stop at once, and say so. A migration cut short is no success: it keeps the signal's code.
+  const stopStarting = (signal: NodeJS.Signals) => {
+    logger.info(migrateOnly ? 'migrate stopped before it finished' : 'stopped during start-up: nothing was served', { signal });
+    process.exit(migrateOnly ? (SIGNAL_EXIT_CODES[signal] ?? 1) : 0);
+  };
+  process.on('SIGTERM', stopStarting);
+  process.on('SIGINT', stopStarting);
   if (migrateOnly) return migrate(config.database as SqlStorage, config.databasePoolSize, logger, failStartup);
 
   let server;
@@ -89,6 +97,8 @@ async function main(): Promise<void> {
   }
 
   process.removeListener('beforeExit', stalled);
+  process.removeListener('SIGTERM', stopStarting);
+  process.removeListener('SIGINT', stopStarting);
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {

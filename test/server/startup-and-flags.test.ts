@@ -82,6 +82,30 @@ describe('start-up and logs', () => {
   });
 });
 
+describe('a signal before anything is served: one line, and the exit code says how it ended', () => {
+  // Held by a fresh lock nobody refreshes: the server waits up to 30 s for it, serving nothing.
+  const lockedDirectory = (name: string) => {
+    const data = path.join(dir.path, name);
+    mkdirSync(path.join(data, 'users-server.lock'), { recursive: true });
+    return data;
+  };
+
+  test.each<[string, string[], { code: number; message: string }]>([
+    ['users-server: exit 0', [], { code: 0, message: 'stopped during start-up: nothing was served' }],
+    ['users-server migrate: a migration cut short is no success', ['migrate'], { code: 143, message: 'migrate stopped before it finished' }],
+  ])('SIGTERM while waiting for a pglite lock, %s; the lock is left to its holder', async (name, command, { code, message }) => {
+    const data = lockedDirectory(`signal-${command.length}`);
+    const server = start([...command, '--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', `--database-url=pglite:${data}`]);
+    await server.waitForLine(/is locked/);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code, signal: null });
+    const lines = server.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.at(-1)).toEqual({ level: 'info', message, signal: 'SIGTERM', timestamp: expect.stringMatching(ISO_TIME) });
+    expect(server.stderr()).toBe('');
+    expect(existsSync(path.join(data, 'users-server.lock'))).toBe(true);
+  });
+});
+
 describe('--version and --help', () => {
   test('--version and -V print the version, commit and build date, as users-cli does', async () => {
     const line = new RegExp(`^users-server ${VERSION.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{12}|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n$`);

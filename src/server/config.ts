@@ -110,7 +110,7 @@ export const SERVER_SETTINGS = {
     env: 'MAX_USERS',
     default: '10000',
     parse: integerFrom(1, 999_999_999),
-    describe: 'most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it)',
+    describe: 'most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it); refused with --database-url',
   },
   maxConcurrentStreams: {
     flag: 'max-concurrent-streams',
@@ -312,6 +312,10 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
       { path: tlsKeyFile, source: sources.tlsKeyFile! },
       tlsClientCaFile === undefined ? undefined : { path: tlsClientCaFile, source: sources.tlsClientCaFile! },
     );
+  }
+  // A bound the store would not keep is worse than none: a database is bounded by its disk.
+  if (sources.maxUsers && config.database && config.database.kind !== 'memory') {
+    throw new ConfigError(`${sources.maxUsers} bounds the in-memory store only, not the ${config.database.kind} store of ${sources.database}: remove it`);
   }
   if (config.database?.kind === 'postgres') {
     // The URL with libpq's PG* variables: a bad sslmode or PGPORT is a bad value too (files are read at start: exit 1).

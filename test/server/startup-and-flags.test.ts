@@ -93,7 +93,7 @@ describe('a signal before anything is served: one line, and the exit code says h
   test.each<[string, string[], { code: number; message: string }]>([
     ['users-server: exit 0', [], { code: 0, message: 'stopped during start-up: nothing was served' }],
     ['users-server migrate: a migration cut short is no success', ['migrate'], { code: 143, message: 'migrate stopped before it finished' }],
-  ])('SIGTERM while waiting for a pglite lock, %s; the lock is left to its holder', async (name, command, { code, message }) => {
+  ])('SIGTERM while waiting for a pglite lock, %s; the lock is left to its holder', async (_name, command, { code, message }) => {
     const data = lockedDirectory(`signal-${command.length}`);
     const server = start([...command, '--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', `--database-url=pglite:${data}`]);
     await server.waitForLine(/is locked/);

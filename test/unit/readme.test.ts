@@ -16,7 +16,7 @@ test('the users-server table has one row per setting, with its flag, variable an
   expect(table).toContain('| `--address` | `ADDRESS`, or `PORT` for the port alone | `0.0.0.0:8000` | host:port the gRPC server listens on; IPv6 as [::1]:8000, a link-local one with its zone as [fe80::1%eth0]:8000 |');
   expect(table).toContain('| `-v` |  |  | verbose: same as --log-level=debug |');
   expect(table).toContain('| `--metrics-address` | `METRICS_ADDRESS` |  | host:port of the Prometheus /metrics listener, by default the host of --address on port 9402; empty disables it |');
-  expect(table).toContain('| `--max-users` | `MAX_USERS` | `10000` | most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it) |');
+  expect(table).toContain('| `--max-users` | `MAX_USERS` | `10000` | most users the in-memory store holds; past it Create answers FAILED (about 22 KB of memory each at worst: size the memory limit for it); refused with --database-url |');
 });
 
 test('a README without the section markers is refused, not silently left alone', () => {

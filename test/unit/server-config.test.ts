@@ -315,6 +315,8 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     ['METRICS_ADDRESS with a NUL', [], { METRICS_ADDRESS: '127.0.0.1:9402\u0000' }, 'invalid METRICS_ADDRESS "127.0.0.1:9402\\u0000": white space or control characters are not allowed'],
     ['--max-users 0', ['--max-users=0'], {}, 'invalid --max-users "0": expected a whole number from 1 to 999999999'],
     ['MAX_USERS not a number', [], { MAX_USERS: '10k' }, 'invalid MAX_USERS "10k": expected a whole number from 1 to 999999999'],
+    ['--max-users with a database', ['--max-users=100', '--database-url=pglite:memory'], {}, '--max-users bounds the in-memory store only, not the pglite store of --database-url: remove it'],
+    ['MAX_USERS with a database', [], { MAX_USERS: '100', DATABASE_URL: 'postgres://db/users' }, 'MAX_USERS bounds the in-memory store only, not the postgres store of DATABASE_URL: remove it'],
     ['--max-concurrent-streams negative', ['--max-concurrent-streams=-1'], {}, 'invalid --max-concurrent-streams "-1": expected a whole number from 1 to 999999999'],
     ['--max-streaming-calls 0', ['--max-streaming-calls=0'], {}, 'invalid --max-streaming-calls "0": expected a whole number from 1 to 1000000'],
     ['--max-connections 0', ['--max-connections=0'], {}, 'invalid --max-connections "0": expected a whole number from 1 to 1000000'],

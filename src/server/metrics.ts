@@ -28,16 +28,20 @@ export function createServerMetrics(countUsers: () => Promise<number>, waitingCa
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
+  let counted = false;
   new Gauge({
     name: 'users_grpc_stored_users',
-    help: 'Number of users in the repository.',
+    help: 'Number of users in the repository (NaN until it could be counted once).',
     registers,
     async collect() {
       try {
         this.set(await countUsers());
+        counted = true;
       } catch (error) {
-        // A database outage must not take every other metric down with it: the gauge keeps its last value.
+        // A database outage must not take every other metric down with it: the gauge keeps its last value,
+        // and is NaN (unknown) if it never had one: 0 would say the store is empty.
         if (!(error instanceof RepositoryUnavailableError)) throw error;
+        if (!counted) this.set(NaN);
       }
     },
   });

@@ -4,14 +4,12 @@ import { ConfigError } from '../shared/config-error';
 import { fileErrorReason } from '../shared/file-error-reason';
 import { quote } from '../shared/quote';
 import { didYouMean } from '../shared/did-you-mean';
+import { CONFIG_FILE_KEYS, type ConfigFileKey } from './global-options';
 import { loadYaml } from './load-yaml';
 
 // users-cli's YAML config file, read as the Go users-cli (viper) reads it:
 // ~/.users-cli.yaml, else ~/.users-cli.yml; keys are case-insensitive.
 
-/** The keys the Go users-cli reads, plus the settings only this CLI has. */
-export const CONFIG_FILE_KEYS = ['address', 'cleartext', 'tls', 'cacert', 'cert', 'key', 'servername', 'color', 'timeout', 'output'] as const;
-export type ConfigFileKey = (typeof CONFIG_FILE_KEYS)[number];
 
 /** viper tries the extensions in this order, so .yaml wins when both exist. */
 const DEFAULT_NAMES = ['.users-cli.yaml', '.users-cli.yml'];

@@ -6,7 +6,7 @@ import { quote } from '../shared/quote';
 import type { RawArgs } from './args';
 import type { CliCommand } from './command';
 import { didYouMean } from '../shared/did-you-mean';
-import { CONNECTION_OPTIONS, GLOBAL_OPTIONS, OUTPUT_OPTIONS, type CliOption } from './global-options';
+import { CONFIG_FILE_KEYS, CONNECTION_OPTIONS, GLOBAL_OPTIONS, OUTPUT_OPTIONS, type CliOption } from './global-options';
 
 // The yargs program: it tokenises, checks choices and flag relations, and
 // writes the help; commands validate values into typed input.
@@ -21,9 +21,11 @@ export type Selection = { command: CliCommand; args: RawArgs } | { help: string[
 
 const ROOT_DESCRIPTION = 'A client for users-server, the gRPC user directory (user.UserService).';
 
+const VARIABLES = Object.values(GLOBAL_OPTIONS).flatMap((option) => (option.env ? [option.env] : []));
+
 const EPILOGUE = `Each setting comes from the first of: its flag; its environment variable; the config file; the default. -v shows which.
-  Variables: ADDRESS, CLEARTEXT, CACERT, SERVERNAME, COLOR (as the Go users-cli); USERS_CLI_TLS, USERS_CLI_CERT, USERS_CLI_KEY, USERS_CLI_TIMEOUT, USERS_CLI_OUTPUT, USERS_CLI_CONFIG.
-  Config file: --config, else ~/.users-cli.yaml, else ~/.users-cli.yml. Its keys are the flag names: address, cleartext, tls, cacert, cert, key, servername, color, timeout, output.
+  Variables: ${VARIABLES.filter((name) => !name.startsWith('USERS_CLI_')).join(', ')} (as the Go users-cli); ${VARIABLES.filter((name) => name.startsWith('USERS_CLI_')).join(', ')}.
+  Config file: --config, else ~/.users-cli.yaml, else ~/.users-cli.yml. Its keys are the flag names: ${CONFIG_FILE_KEYS.join(', ')}.
 
 Exit codes:
   0  success (health: SERVING)
@@ -109,7 +111,7 @@ function withExamples(y: Argv, command: CliCommand): Argv {
 
 /** Global flags are declared again in each command, so that help lists them after the command's own. */
 function local(options: Record<string, CliOption>, hidden = false): Record<string, CliOption> {
-  return Object.fromEntries(Object.entries(options).map(([name, { completeFiles: _, ...option }]) => [name, { ...option, global: false, hidden }]));
+  return Object.fromEntries(Object.entries(options).map(([name, { completeFiles: _files, env: _env, fileKey: _fileKey, ...option }]) => [name, { ...option, global: false, hidden }]));
 }
 
 /** yargs' messages, reworded to name flags as typed and suggest what was meant. */

@@ -1,14 +1,13 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../shared/config-error';
-import { oneOf, parseGoBoolean } from '../shared/setting-parsers';
+import { oneOf, parseGoBoolean, positiveDuration } from '../shared/setting-parsers';
 import { quote } from '../shared/quote';
-import { formatDuration, MAX_DURATION_MS, unboundedDurationMs } from '../shared/duration';
 import { portRangeProblem, splitHostPort } from '../shared/host-port';
 import { readCertificates, readKeyPair } from '../shared/pem-file';
 import { booleanFlagText, flagOn, type RawArgs } from './args';
-import { readConfigFile, type ConfigFile, type ConfigFileKey } from './config-file';
-import { CLI_DEFAULTS, COLOR_MODES, OUTPUT_FORMATS, type OutputFormat } from './global-options';
+import { readConfigFile, type ConfigFile } from './config-file';
+import { CLI_DEFAULTS, COLOR_MODES, CONFIG_ENV, OUTPUT_FORMATS, SETTING_ENV, waysToGive, type ConfigFileKey, type OutputFormat } from './global-options';
 
 // The global settings, each from the first place that has it: flag, then
 // environment variable, then config file, then default (as the Go users-cli,
@@ -24,21 +23,6 @@ export interface CliEnvironment {
   /** The arguments as typed, for what yargs parses loosely (`--cleartext=t`). */
   argv?: readonly string[];
 }
-
-/** The Go CLI's variables keep their names; the settings it lacks get USERS_CLI_*. */
-export const SETTING_ENV: Record<ConfigFileKey, string> = {
-  address: 'ADDRESS',
-  cleartext: 'CLEARTEXT',
-  cacert: 'CACERT',
-  servername: 'SERVERNAME',
-  color: 'COLOR',
-  tls: 'USERS_CLI_TLS',
-  cert: 'USERS_CLI_CERT',
-  key: 'USERS_CLI_KEY',
-  timeout: 'USERS_CLI_TIMEOUT',
-  output: 'USERS_CLI_OUTPUT',
-};
-export const CONFIG_ENV = 'USERS_CLI_CONFIG';
 
 export interface OutputConfig {
   format: OutputFormat;
@@ -183,10 +167,7 @@ function resolveConnection(sources: SettingSources, debug: string[]): Connection
   debug.push(`address ${resolvedAddress} (from ${address?.source ?? 'default'})`);
   const timeout = sources.string('timeout');
   const timeoutText = normaliseDurationText(timeout?.value ?? CLI_DEFAULTS.timeout);
-  const timeoutMs = unboundedDurationMs(timeoutText);
-  const invalid = (reason: string) => new ConfigError(`invalid ${timeout?.source ?? '--timeout'} ${quote(timeout?.value ?? '')}: ${reason}`);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw invalid('expected a positive duration such as 10s, 500ms or 2m');
-  if (timeoutMs > MAX_DURATION_MS) throw invalid(`longer than ${formatDuration(MAX_DURATION_MS)}, the longest timer Node.js keeps`);
+  const timeoutMs = positiveDuration(timeout?.value ?? CLI_DEFAULTS.timeout, timeout?.source ?? '--timeout');
   const tls = resolveTls(sources, debug);
   debug.push(`timeout ${timeoutText} (from ${timeout?.source ?? 'default'})`);
   return { address: resolvedAddress, tls, timeoutMs, timeoutText };
@@ -244,8 +225,8 @@ function resolveTls(sources: SettingSources, debug: string[]): TlsConfig | undef
     debug.push(`plaintext (from ${decided?.source ?? 'default'})`);
     return undefined;
   }
-  if (certFile && !keyFile) throw new ConfigError(`${certFile.source} needs a key too (--key, USERS_CLI_KEY or key in the config file)`);
-  if (keyFile && !certFile) throw new ConfigError(`${keyFile.source} needs a certificate too (--cert, USERS_CLI_CERT or cert in the config file)`);
+  if (certFile && !keyFile) throw new ConfigError(`${certFile.source} needs a key too (${waysToGive('key')})`);
+  if (keyFile && !certFile) throw new ConfigError(`${keyFile.source} needs a certificate too (${waysToGive('cert')})`);
   if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName.value)) {
     throw new ConfigError(`invalid ${serverName.source} ${quote(serverName.value)}: expected a host name such as users.example.com`);
   }

@@ -150,12 +150,12 @@ describe('the config file, as the Go CLI finds and reads it', () => {
     const dir = home({ '.users-cli.yml': 'adress: x:1\n' });
     await expectConfigError(
       resolve({}, {}, dir),
-      `invalid config file ${dir}/.users-cli.yml: unknown key "adress" (did you mean "address"?) (known keys: address, cleartext, tls, cacert, cert, key, servername, color, timeout, output)`,
+      `invalid config file ${dir}/.users-cli.yml: unknown key "adress" (did you mean "address"?) (known keys: address, timeout, tls, cleartext, cacert, cert, key, servername, output, color)`,
     );
     const far = home({ '.users-cli.yml': 'frobnicate: 1\n' });
     await expectConfigError(
       resolve({}, {}, far),
-      `invalid config file ${far}/.users-cli.yml: unknown key "frobnicate" (known keys: address, cleartext, tls, cacert, cert, key, servername, color, timeout, output)`,
+      `invalid config file ${far}/.users-cli.yml: unknown key "frobnicate" (known keys: address, timeout, tls, cleartext, cacert, cert, key, servername, output, color)`,
     );
   });
 
@@ -272,7 +272,8 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     await expectConfigError(resolve({}, { USERS_CLI_KEY: certs.clientKey }), 'USERS_CLI_KEY needs a certificate too (--cert, USERS_CLI_CERT or cert in the config file)');
     await expectConfigError(resolve({}, { SERVERNAME: 'bad name' }), 'invalid SERVERNAME "bad name": expected a host name such as users.example.com');
     await expectConfigError(resolve({}, { CACERT: '/nonexistent.crt' }), 'invalid CACERT "/nonexistent.crt": no such file');
-    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: 'soon' }), 'invalid USERS_CLI_TIMEOUT "soon": expected a positive duration such as 10s, 500ms or 2m');
+    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: 'soon' }), 'invalid USERS_CLI_TIMEOUT "soon": expected a duration such as 10s, 500ms or 2m');
+    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: '0s' }), 'invalid USERS_CLI_TIMEOUT "0s": must be more than 0');
     await expectConfigError(resolve({}, { USERS_CLI_OUTPUT: 'xml' }), 'invalid USERS_CLI_OUTPUT "xml": allowed values are text, json, jsonl, yaml, table');
     await expectConfigError(resolve({}, { ADDRESS: 'host:99999' }), 'invalid ADDRESS "host:99999": port 99999 is out of range (1 to 65535)');
     await expectConfigError(

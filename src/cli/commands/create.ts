@@ -8,8 +8,6 @@ import { StatusError } from '../cli-error';
 import type { CommandContext, RemoteCommand } from '../command';
 import { didYouMean } from '../../shared/did-you-mean';
 
-const USER_FLAGS = ['id', 'email', 'firstname', 'lastname', 'age', 'postaladdress', 'phone'];
-
 type CreateInput = { users: User[]; many: boolean; source?: string };
 
 export const createCommand: RemoteCommand<CreateInput> = {
@@ -26,7 +24,8 @@ export const createCommand: RemoteCommand<CreateInput> = {
     id: { type: 'string', describe: 'id to store the user under', defaultDescription: 'one the server makes' },
     'from-file': { type: 'string', describe: 'JSON file (- for stdin) with one user or an array, as -o json prints them', completeFiles: true },
   },
-  configure: (yargs) => yargs.conflicts('from-file', USER_FLAGS),
+  // Every flag but --from-file describes the one user it replaces.
+  configure: (yargs) => yargs.conflicts('from-file', Object.keys(createCommand.options ?? {}).filter((flag) => flag !== 'from-file')),
   fieldFlags: {
     'user.id': '--id',
     'user.email': '--email',

@@ -1,5 +1,6 @@
 import { constants as http2Constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Server as NetServer } from 'node:net';
+import { Status } from 'nice-grpc';
 import type { Rejection } from './rejected-requests';
 
 /** The content types of gRPC's protobuf encoding; grpc-js would read any application/grpc* (a JSON body too) as protobuf. */
@@ -24,8 +25,8 @@ export function checkRequestFraming(servers: NetServer[], onRejected: (rejection
       if (stream.headersSent || !contentType.toLowerCase().startsWith('application/grpc')) return;
       if (!PROTOBUF_CONTENT_TYPE.test(contentType)) {
         const details = `content-type ${contentType} is not served: use application/grpc (protobuf)`;
-        refuse(stream, http2Constants.NGHTTP2_NO_ERROR, 12, details);
-        onRejected({ reason: 'unsupported_content_type', method, grpcCode: 'UNIMPLEMENTED', details });
+        refuse(stream, Status.UNIMPLEMENTED, details);
+        onRejected({ reason: 'unsupported_content_type', method, grpcCode: Status[Status.UNIMPLEMENTED], details });
         return;
       }
       const encoding = String(headers['grpc-encoding'] ?? 'identity').toLowerCase();
@@ -40,18 +41,18 @@ export function checkRequestFraming(servers: NetServer[], onRejected: (rejection
               ? 'the request message is flagged compressed, but the call names no grpc-encoding'
               : undefined;
         if (details === undefined) return;
-        refuse(stream, http2Constants.NGHTTP2_NO_ERROR, 3, details);
-        onRejected({ reason: 'malformed', method, grpcCode: 'INVALID_ARGUMENT', details });
+        refuse(stream, Status.INVALID_ARGUMENT, details);
+        onRejected({ reason: 'malformed', method, grpcCode: Status[Status.INVALID_ARGUMENT], details });
       };
       stream.prependListener('data', onData);
     });
   }
 }
 
-/** A trailers-only answer with `grpcStatus`, then the stream closed: the client stops sending, grpc-js sees it closed. */
-function refuse(stream: ServerHttp2Stream, closeCode: number, grpcStatus: number, details: string): void {
+/** A trailers-only answer with `grpcStatus`, then the stream closed (NO_ERROR): the client stops sending, grpc-js sees it closed. */
+function refuse(stream: ServerHttp2Stream, grpcStatus: Status, details: string): void {
   if (!stream.headersSent) {
     stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(grpcStatus), 'grpc-message': encodeURI(details) }, { endStream: true });
   }
-  stream.close(closeCode);
+  stream.close(http2Constants.NGHTTP2_NO_ERROR);
 }

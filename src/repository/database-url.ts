@@ -1,8 +1,13 @@
+import { isIPv6 } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { quote } from '../shared/quote';
+import { portRangeProblem } from '../shared/host-port';
 
 /** Where users live, from --database-url (DATABASE_URL). */
 export type Storage =
   | { kind: 'memory' }
+  /** `url`: as given, except that a URL with a user but no host carries them as ?user= and ?password= (see hostlessForm). */
   | { kind: 'postgres'; url: string }
   /** `dataDir` undefined: pglite:memory. */
   | { kind: 'pglite'; dataDir?: string };
@@ -20,23 +25,103 @@ const PASSWORD_HINT = 'check the characters of the password: percent-encode @ : 
 export function parseDatabaseUrl(raw: string): Storage {
   if (raw === '') return { kind: 'memory' };
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0].toLowerCase();
-  if (scheme === 'postgres:' || scheme === 'postgresql:') {
-    // Without //, a URL parser reads "user:password@host" as a path: pg would use a piece of the password as the database name.
-    if (!raw.startsWith('//', scheme.length)) throw new Error(`expected ${scheme}// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE`);
-    if (!URL.canParse(raw)) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
-    // An @ past the host (or any #) means the password held an unencoded / ? or #: its end would be read as host, path or query.
-    const url = new URL(raw);
-    if (`${url.pathname}${url.search}`.includes('@') || raw.includes('#')) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
-    return { kind: 'postgres', url: raw };
-  }
-  if (scheme === 'pglite:') {
-    const location = raw.slice(scheme.length);
-    if (location === 'memory') return { kind: 'pglite' };
-    if (location === '' || location.startsWith('//')) throw new Error('expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory');
-    return { kind: 'pglite', dataDir: path.resolve(location) };
-  }
+  if (scheme === 'postgres:' || scheme === 'postgresql:') return { kind: 'postgres', url: postgresUrl(raw, scheme) };
+  if (scheme === 'pglite:') return pgliteStorage(raw.slice(scheme.length));
   const found = scheme ? `unsupported scheme ${JSON.stringify(scheme)}` : 'no scheme';
   throw new Error(`${found}: expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)`);
+}
+
+function postgresUrl(raw: string, scheme: string): string {
+  // Without //, a URL parser reads "user:password@host" as a path: pg would use a piece of the password as the database name.
+  if (!raw.startsWith('//', scheme.length)) throw new Error(`expected ${scheme}// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE`);
+  const rest = raw.slice(scheme.length + 2);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  // An @ past the host (or any #) means the password held an unencoded / ? or #: its end would be read as host, path or query.
+  if ((authorityEnd !== -1 && rest.slice(authorityEnd).includes('@')) || raw.includes('#')) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
+  const at = authority.lastIndexOf('@');
+  const hostAndPort = authority.slice(at + 1);
+  const { host, port } = splitHost(hostAndPort);
+  if (port !== undefined && port !== '') {
+    const problem = portProblem(port);
+    if (problem) throw new Error(problem);
+  }
+  const url = host === '' && (at !== -1 || port) ? hostlessForm(raw, scheme, authority, at, port) : raw;
+  // A URL parser takes any user and password (it percent-encodes them): what else it refuses is the host.
+  if (!URL.canParse(url)) throw new Error(`host ${quote(host)}: not a valid host name`);
+  return url;
+}
+
+/** The host and port of a URL's authority, checked for what node-postgres cannot take. */
+function splitHost(hostAndPort: string): { host: string; port?: string } {
+  if (hostAndPort.includes(',')) throw new Error(`several hosts (${quote(hostAndPort)}): not supported by node-postgres: give one host`);
+  if (hostAndPort.startsWith('[')) {
+    const literal = /^\[([^\]]*)\](?::(.*))?$/.exec(hostAndPort);
+    if (!literal || !isIPv6(literal[1])) throw new Error(`host ${quote(hostAndPort)}: not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT`);
+    return { host: `[${literal[1]}]`, port: literal[2] };
+  }
+  const colon = hostAndPort.indexOf(':');
+  return colon === -1 ? { host: hostAndPort } : { host: hostAndPort.slice(0, colon), port: hostAndPort.slice(colon + 1) };
+}
+
+/** `port 99999: expected…` (the text quoted unless all digits), or undefined for a port from 1 to 65535. */
+export function portProblem(text: string): string | undefined {
+  if (/^\d+$/.test(text) && portRangeProblem(text, 1) === undefined) return undefined;
+  return `port ${/^\d+$/.test(text) ? text : quote(text)}: expected a port number from 1 to 65535`;
+}
+
+/**
+ * libpq's `postgres://USER:PASSWORD@/DATABASE?host=/run/postgresql` (a socket
+ * directory, or the host from PGHOST) has no URL form with a user but no host:
+ * the user, password and port move to ?user=, ?password= and ?port=, which
+ * mean the same to libpq and node-postgres (a parameter already given wins).
+ */
+function hostlessForm(raw: string, scheme: string, authority: string, at: number, port: string | undefined): string {
+  const url = new URL(`${scheme}//${raw.slice(scheme.length + 2 + authority.length)}`);
+  const userInfo = at === -1 ? '' : authority.slice(0, at);
+  const colon = userInfo.indexOf(':');
+  const moved: [string, string | undefined][] = [
+    ['user', colon === -1 ? userInfo : userInfo.slice(0, colon)],
+    ['password', colon === -1 ? undefined : userInfo.slice(colon + 1)],
+    ['port', port],
+  ];
+  for (const [name, value] of moved) {
+    if (value !== undefined && value !== '' && !url.searchParams.has(name)) url.searchParams.append(name, percentDecoded(value));
+  }
+  return url.href;
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A % not followed by two hex digits is itself, as node-postgres reads it.
+    return text;
+  }
+}
+
+/** pglite:PATH: a leading ~/ is the home directory, as in a shell (the value often comes from a manifest, never a shell). */
+function pgliteStorage(location: string): Storage {
+  if (location === 'memory') return { kind: 'pglite' };
+  if (location === '' || location.startsWith('//')) throw new Error('expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory');
+  if (location === '~' || location.startsWith('~/')) return { kind: 'pglite', dataDir: path.join(os.homedir(), location.slice(1)) };
+  if (location.startsWith('~')) throw new Error(`pglite:${location.split('/')[0]}…: only ~/ (the home directory) is expanded: give the path itself`);
+  return { kind: 'pglite', dataDir: path.resolve(location) };
+}
+
+/**
+ * The user name libpq and node-postgres log in with when the URL names none:
+ * PGUSER, else the system's name for this process's user (not $USER, as
+ * libpq). Undefined when neither is known.
+ */
+export function defaultDatabaseUser(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PGUSER) return env.PGUSER;
+  try {
+    return os.userInfo().username;
+  } catch {
+    // A user id with no passwd entry (a container run with an arbitrary uid).
+    return undefined;
+  }
 }
 
 /** Query parameters pg accepts that hold a secret (password, sslpassword): masked like the URL's password. */
@@ -44,26 +129,34 @@ const SECRET_PARAMETER = /pass/i;
 
 /**
  * The storage as logs may show it: the password of a URL is masked. What a
- * postgres:// URL leaves out and libpq's variables give (PGHOST, PGPORT,
- * PGUSER, PGPASSWORD, PGDATABASE) is shown as if in the URL, so that the log
- * names the database really used; a PGHOST that is a socket directory goes in `?host=`.
+ * postgres:// URL leaves out and libpq's variables or defaults give (PGHOST,
+ * PGPORT, PGUSER or the system user, PGPASSWORD, PGDATABASE or the user name)
+ * is shown as if in the URL, so that the log names the database really used;
+ * a PGHOST that is a socket directory goes in `?host=`.
  */
 export function describeStorage(storage: Storage, env: NodeJS.ProcessEnv = {}): string {
   if (storage.kind === 'memory') return 'memory';
   if (storage.kind === 'pglite') return storage.dataDir === undefined ? 'pglite:memory' : `pglite:${storage.dataDir}`;
   const url = new URL(storage.url);
-  if (url.hostname === '' && env.PGHOST) {
-    if (env.PGHOST.startsWith('/')) url.searchParams.set('host', env.PGHOST);
-    else url.hostname = env.PGHOST;
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    const host = env.PGHOST || 'localhost';
+    if (host.startsWith('/')) url.searchParams.set('host', host);
+    else url.hostname = host;
   }
-  if (url.port === '' && env.PGPORT) url.port = env.PGPORT;
+  if (url.port === '' && !url.searchParams.has('port') && env.PGPORT) {
+    if (url.hostname === '') url.searchParams.set('port', env.PGPORT);
+    else url.port = env.PGPORT;
+  }
+  const user = url.username === '' ? (url.searchParams.get('user') ?? defaultDatabaseUser(env)) : decodeURIComponent(url.username);
   // A URL without a host holds no user: libpq's ?user= then.
-  if (url.username === '' && env.PGUSER) {
-    if (url.hostname === '') url.searchParams.set('user', env.PGUSER);
-    else url.username = env.PGUSER;
+  if (url.username === '' && !url.searchParams.has('user') && user !== undefined) {
+    if (url.hostname === '') url.searchParams.set('user', user);
+    else url.username = encodeURIComponent(user);
   }
-  if (url.password === '' && env.PGPASSWORD) url.password = 'x';
-  if ((url.pathname === '' || url.pathname === '/') && env.PGDATABASE) url.pathname = `/${env.PGDATABASE}`;
+  if (url.password === '' && !url.searchParams.has('password') && env.PGPASSWORD) url.password = 'x';
+  // node-postgres, as libpq, connects to the database named as the user when none is given.
+  const database = url.pathname === '' || url.pathname === '/' ? env.PGDATABASE || user : undefined;
+  if (database !== undefined) url.pathname = `/${encodeURIComponent(database)}`;
   if (url.password !== '') url.password = '***';
   for (const name of new Set(url.searchParams.keys())) {
     if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');

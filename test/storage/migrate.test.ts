@@ -76,8 +76,15 @@ test('a bad URL: exit 2, one line naming the setting, never the password', async
     stdout: '',
     stderr: 'users-server: invalid DATABASE_URL: unsupported scheme "mysql:": expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)\n',
   });
+  // What is wrong, not a blanket hint about the password.
   const bad = await server(['--database-url=postgres://app:hunter2@db:99999/users']);
-  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)\n' });
+  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: port 99999: expected a port number from 1 to 65535\n' });
+  // A misspelt parameter would be ignored by node-postgres: sslmod=require would connect in plain text.
+  expect(await server(['migrate'], { DATABASE_URL: `${database.url}?sslmod=require&application_name=opsprobe` })).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'users-server: invalid DATABASE_URL: unknown parameter "sslmod" (did you mean sslmode?)\n',
+  });
 });
 
 test('a URL that would show part of its password is refused before use: exit 2, one line, nothing of it echoed', async () => {
@@ -95,13 +102,18 @@ test('a URL that would show part of its password is refused before use: exit 2, 
   }
 });
 
-test('sslpassword is masked like the password', async () => {
+test('?password= is masked like the password; sslpassword, which node-postgres ignores, is refused', async () => {
   const port = await freePort();
-  const result = await server(['migrate', `--database-url=postgres://app@127.0.0.1:${port}/users?sslpassword=hunter2&sslmode=disable`]);
+  const result = await server(['migrate', `--database-url=postgres://app@127.0.0.1:${port}/users?password=hunter2&sslmode=disable`]);
   expect(result).toEqual({
     code: 1,
     stdout: '',
-    stderr: `users-server: migrate: database unavailable (postgres://app@127.0.0.1:${port}/users?sslpassword=***&sslmode=disable): connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    stderr: `users-server: migrate: database unavailable (postgres://app@127.0.0.1:${port}/users?password=***&sslmode=disable): connect ECONNREFUSED 127.0.0.1:${port}\n`,
+  });
+  expect(await server(['migrate', `--database-url=postgres://app@127.0.0.1:${port}/users?sslpassword=hunter2`])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'users-server: invalid --database-url: parameter "sslpassword": not supported by node-postgres\n',
   });
 });
 
@@ -114,7 +126,7 @@ test.each(['abc', '99999'])('PGPORT=%s: exit 2 at once with one line naming PGPO
 
 test('a ?port= parameter is checked the same way (pg would hand 99999 to net.connect, which throws)', async () => {
   const bad = await server(['migrate', `--database-url=${database.url}?port=99999`]);
-  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: port "99999": expected a port number from 1 to 65535\n' });
+  expect(bad).toEqual({ code: 2, stdout: '', stderr: 'users-server: invalid --database-url: port 99999: expected a port number from 1 to 65535\n' });
 });
 
 test('PGSSLMODE and PGSSLROOTCERT: a bad mode names PGSSLMODE (exit 2); an unreadable file names PGSSLROOTCERT (exit 1: a resource unusable at start)', async () => {
@@ -128,12 +140,12 @@ test('PGSSLMODE and PGSSLROOTCERT: a bad mode names PGSSLMODE (exit 2); an unrea
   expect(await server(['migrate', `--database-url=${database.url}`], env)).toEqual({
     code: 1,
     stdout: '',
-    stderr: `users-server: migrate: PGSSLROOTCERT "${missing}": cannot read the file (no such file)\n`,
+    stderr: `users-server: migrate: invalid PGSSLROOTCERT "${missing}": no such file\n`,
   });
   expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=${database.url}`], env)).toEqual({
     code: 1,
     stdout: '',
-    stderr: `users-server: cannot start: PGSSLROOTCERT "${missing}": cannot read the file (no such file)\n`,
+    stderr: `users-server: cannot start: invalid PGSSLROOTCERT "${missing}": no such file\n`,
   });
 });
 
@@ -167,6 +179,34 @@ afterAll(async () => {
   await server.connect();
   for (const name of others) await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await server.end();
+});
+
+test('libpq\'s form with a user but no host (?host=, here TCP) is taken, and the log names the database really used', async () => {
+  const url = new URL(database.url);
+  const hostless = `postgres://postgres:${url.password}@${url.pathname}?host=${url.hostname}&port=${url.port}`;
+  const result = await server(['migrate', `--database-url=${hostless}`]);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(jsonLines(result.stdout)[0].storage).toBe(`postgres://${url.pathname}?host=${url.hostname}&port=${url.port}&user=postgres&password=***`);
+});
+
+test('no PGDATABASE and a URL without one: the database named as the user is migrated, and the log says which', async () => {
+  const role = `users_role_${process.pid}`;
+  const url = new URL(database.url);
+  const admin = new Client({ connectionString: database.url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'role-secret'`);
+    await otherDatabase(role, `OWNER ${role}`);
+    const env = { PGHOST: url.hostname, PGPORT: url.port, PGUSER: role, PGPASSWORD: 'role-secret', DATABASE_URL: 'postgres://' };
+    const result = await server(['migrate'], env);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonLines(result.stdout)).toEqual([expect.objectContaining({ storage: `postgres://${role}:***@${url.host}/${role}`, migrations_applied: 1 })]);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  }
 });
 
 test('a database that is not UTF8: exit 1, one line saying it must be (before any migration runs)', async () => {

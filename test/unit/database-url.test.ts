@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describeStorage, parseDatabaseUrl } from '../../src/repository/database-url';
 import { postgresClientConfig } from '../../src/repository/sql/postgres-client-config';
 import { ConfigError } from '../../src/shared/config-error';
 import { parseServerConfig } from '../../src/server/config';
+import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 describe('parseDatabaseUrl', () => {
@@ -15,6 +18,15 @@ describe('parseDatabaseUrl', () => {
     ['pglite:/var/lib/users', { kind: 'pglite', dataDir: '/var/lib/users' }],
     ['pglite:data/users', { kind: 'pglite', dataDir: path.resolve('data/users') }],
     ['pglite:./memory', { kind: 'pglite', dataDir: path.resolve('memory') }],
+    // A leading ~/ is the home directory, as in a shell: not a directory named ~ in the working directory.
+    ['pglite:~/x', { kind: 'pglite', dataDir: path.join(os.homedir(), 'x') }],
+    ['pglite:~', { kind: 'pglite', dataDir: os.homedir() }],
+    ['pglite:data/~/x', { kind: 'pglite', dataDir: path.resolve('data/~/x') }],
+    ['postgres://u:p@[::1]:5432/users', { kind: 'postgres', url: 'postgres://u:p@[::1]:5432/users' }],
+    // libpq's socket form: a user but no host has no URL form; user, password and port go to parameters of the same meaning.
+    ['postgres://postgres:p%40w@/users?host=/tmp/pg&port=18511', { kind: 'postgres', url: 'postgres:///users?host=%2Ftmp%2Fpg&port=18511&user=postgres&password=p%40w' }],
+    ['postgres://app@:5433/users', { kind: 'postgres', url: 'postgres:///users?user=app&port=5433' }],
+    ['postgres://app:pw@/users?user=other', { kind: 'postgres', url: 'postgres:///users?user=other&password=pw' }],
   ])('%j', (raw, expected) => {
     expect(parseDatabaseUrl(raw)).toEqual(expected);
   });
@@ -25,7 +37,14 @@ describe('parseDatabaseUrl', () => {
     ['/var/lib/users', 'no scheme: expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)'],
     ['pglite:', 'expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory'],
     ['pglite://var/lib', 'expected pglite:PATH (a directory, e.g. pglite:/var/lib/users-grpc) or pglite:memory'],
-    ['postgres://u:p@ss word@db:99999/x', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    ['pglite:~bob/x', 'pglite:~bob…: only ~/ (the home directory) is expanded: give the path itself'],
+    // What is really wrong, not the password.
+    ['postgres://u:p@ss word@db:99999/x', 'port 99999: expected a port number from 1 to 65535'],
+    ['postgres://postgres:pw@127.0.0.1:abc/users', 'port "abc": expected a port number from 1 to 65535'],
+    ['postgres://postgres:pw@[::1/users', 'host "[::1": not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT'],
+    ['postgres://postgres:pw@[db.internal]:5432/users', 'host "[db.internal]:5432": not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT'],
+    ['postgres://postgres:pw@h1:18599,h2:18511/users', 'several hosts ("h1:18599,h2:18511"): not supported by node-postgres: give one host'],
+    ['postgres://postgres:pw@my host/users', 'host "my host": not a valid host name'],
     // Without //, the password would be read as a path: the database name, echoed by PostgreSQL.
     ['postgres:admin:hunter2@db.internal/users', 'expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
     ['postgresql:/admin:hunter2@db/users', 'expected postgresql:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
@@ -40,6 +59,7 @@ describe('parseDatabaseUrl', () => {
 });
 
 describe('describeStorage (what logs show)', () => {
+  const osUser = os.userInfo().username;
   test.each([
     ['postgres://app:s3cret@db:5432/users', 'postgres://app:***@db:5432/users'],
     ['postgres://app@db/users?password=s3cret&sslmode=require', 'postgres://app@db/users?password=***&sslmode=require'],
@@ -47,7 +67,9 @@ describe('describeStorage (what logs show)', () => {
     // An @ in the password, unencoded, is still all masked (the URL keeps the last @ as the separator).
     ['postgres://users:Tr0ub@dor@db.internal:5432/users', 'postgres://users:***@db.internal:5432/users'],
     ['postgres://user@srv:p%2Fss@db/users', 'postgres://user%40srv:***@db/users'],
-    ['postgresql://db/users', 'postgresql://db/users'],
+    // No user: libpq's, the system's name for this process's user.
+    ['postgresql://db/users', `postgresql://${osUser}@db/users`],
+    ['postgres://postgres:pw@/users?host=/tmp/pg&port=18511', 'postgres:///users?host=%2Ftmp%2Fpg&port=18511&user=postgres&password=***'],
     ['pglite:memory', 'pglite:memory'],
     ['pglite:/data', 'pglite:/data'],
     ['', 'memory'],
@@ -60,6 +82,11 @@ describe('describeStorage (what logs show)', () => {
     ['postgres:///users', { PGHOST: '/var/run/postgresql', PGUSER: 'app' }, 'postgres:///users?host=%2Fvar%2Frun%2Fpostgresql&user=app'],
     // The URL wins over the variables, as with libpq.
     ['postgres://app@db:5432/users', { PGHOST: 'other', PGPORT: '1', PGUSER: 'u', PGDATABASE: 'd' }, 'postgres://app@db:5432/users'],
+    // No database anywhere: the one named as the user, which is what node-postgres connects to (libpq too).
+    ['postgres://', { PGHOST: '127.0.0.1', PGPORT: '18511', PGUSER: 'postgres', PGPASSWORD: 'pw' }, 'postgres://postgres:***@127.0.0.1:18511/postgres'],
+    ['postgres://app@db', {}, 'postgres://app@db/app'],
+    ['postgres://', { PGHOST: '/run/postgresql', PGPORT: '5433', PGUSER: 'app' }, 'postgres:///app?host=%2Frun%2Fpostgresql&port=5433&user=app'],
+    ['postgres://', { PGUSER: 'app' }, 'postgres://app@localhost/app'],
   ])('%j with libpq variables %j → %j', (raw, env, shown) => {
     expect(describeStorage(parseDatabaseUrl(raw), env)).toBe(shown);
   });
@@ -67,8 +94,15 @@ describe('describeStorage (what logs show)', () => {
 
 describe('postgresClientConfig: libpq semantics', () => {
   let dir: TempDir;
-  beforeAll(() => (dir = makeTempDir()));
-  afterAll(() => dir.cleanup());
+  let certs: TestCertificates;
+  beforeAll(() => {
+    dir = makeTempDir();
+    certs = makeTestCertificates();
+  });
+  afterAll(() => {
+    dir.cleanup();
+    certs.cleanup();
+  });
 
   test('host, port, user, password and database from the URL', () => {
     expect(postgresClientConfig('postgres://app:p%40ss@db.internal:6543/users', {})).toMatchObject({
@@ -90,8 +124,7 @@ describe('postgresClientConfig: libpq semantics', () => {
   });
 
   test('PGSSLMODE and PGSSLROOTCERT apply when the URL does not say', () => {
-    const ca = dir.write('ca.pem', 'CA PEM');
-    expect(postgresClientConfig('postgres://db/users', { PGSSLMODE: 'verify-ca', PGSSLROOTCERT: ca }).ssl).toMatchObject({ ca: 'CA PEM' });
+    expect(postgresClientConfig('postgres://db/users', { PGSSLMODE: 'verify-ca', PGSSLROOTCERT: certs.caCert }).ssl).toMatchObject({ ca: readFileSync(certs.caCert, 'utf8') });
     expect(postgresClientConfig('postgres://db/users?sslmode=disable', { PGSSLMODE: 'require' }).ssl).toBe(false);
   });
 
@@ -108,15 +141,57 @@ describe('postgresClientConfig: libpq semantics', () => {
       expect(() => postgresClientConfig('postgres://db/users', { PGPORT: bad })).toThrow(new Error(`invalid PGPORT "${bad}": expected a port number from 1 to 65535`));
     }
     expect(() => postgresClientConfig('postgres://db:0/users', {})).toThrow(new Error('invalid the database URL: port 0: expected a port number from 1 to 65535'));
-    expect(() => postgresClientConfig('postgres://db/users?port=99999', {})).toThrow(new Error('invalid the database URL: port "99999": expected a port number from 1 to 65535'));
+    expect(() => postgresClientConfig('postgres://db/users?port=99999', {})).toThrow(new Error('invalid the database URL: port 99999: expected a port number from 1 to 65535'));
+    expect(() => postgresClientConfig('postgres://db/users?port=5432x', {})).toThrow(new Error('invalid the database URL: port "5432x": expected a port number from 1 to 65535'));
+    // ?port= wins over PGPORT, as in libpq.
+    expect(postgresClientConfig('postgres://db/users?port=5433', { PGPORT: '6432' }).port).toBe(5433);
   });
 
   test.each([
-    [{ PGSSLMODE: 'require', PGSSLROOTCERT: '/nonexistent/ca.pem' }, 'postgres://db/users', 'PGSSLROOTCERT "/nonexistent/ca.pem": cannot read the file (no such file)'],
-    [{ PGSSLMODE: 'require', PGSSLKEY: '/' }, 'postgres://db/users', 'PGSSLKEY "/": cannot read the file (is a directory)'],
-    [{}, 'postgres://u:hunter2@db/users?sslmode=verify-full&sslcert=/nonexistent/c.pem', 'sslcert of the database URL "/nonexistent/c.pem": cannot read the file (no such file)'],
+    [{ PGSSLMODE: 'require', PGSSLROOTCERT: '/nonexistent/ca.pem' }, 'postgres://db/users', 'invalid PGSSLROOTCERT "/nonexistent/ca.pem": no such file'],
+    [{ PGSSLMODE: 'require', PGSSLKEY: '/' }, 'postgres://db/users', 'invalid PGSSLKEY "/": is a directory'],
+    [{}, 'postgres://u:hunter2@db/users?sslmode=verify-full&sslcert=/nonexistent/c.pem', 'invalid sslcert of the database URL "/nonexistent/c.pem": no such file'],
   ])('an SSL file that cannot be read is named with its setting: %j %s', (env, url, message) => {
     expect(() => postgresClientConfig(url, env)).toThrow(new Error(message));
+  });
+
+  test('an SSL file that is not what its setting needs is refused at start, not left to a TLS error', () => {
+    // A private key given as the CA: Node would skip it, and fail later with "unable to verify the first certificate".
+    expect(() => postgresClientConfig(`postgres://db/users?sslmode=verify-full&sslrootcert=${certs.serverKey}`, {})).toThrow(
+      new Error(`invalid sslrootcert of the database URL "${certs.serverKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY`),
+    );
+    expect(() => postgresClientConfig('postgres://db/users?sslmode=verify-full', { PGSSLCERT: certs.clientCert, PGSSLKEY: certs.serverKey })).toThrow(
+      new Error(`PGSSLKEY "${certs.serverKey}" is not the key of the certificate in PGSSLCERT "${certs.clientCert}"`),
+    );
+    expect(postgresClientConfig('postgres://db/users?sslmode=verify-full', { PGSSLCERT: certs.clientCert, PGSSLKEY: certs.clientKey }).ssl).toMatchObject({
+      cert: readFileSync(certs.clientCert, 'utf8'),
+    });
+  });
+
+  describe('the user: the URL, PGUSER, else the system user as libpq (not $USER)', () => {
+    const osModule = jest.requireActual<typeof os>('node:os');
+    afterEach(() => jest.restoreAllMocks());
+
+    test('the URL, then PGUSER, then the system user; the database named as the user when none is given', () => {
+      expect(postgresClientConfig('postgres://app@db/users', { PGUSER: 'other' })).toMatchObject({ user: 'app', database: 'users' });
+      expect(postgresClientConfig('postgres://db', { PGUSER: 'other' })).toMatchObject({ user: 'other', database: 'other' });
+      expect(postgresClientConfig('postgres://db', { USER: 'someone-else' })).toMatchObject({ user: os.userInfo().username, host: 'db', port: 5432 });
+      expect(postgresClientConfig('postgres://', { PGHOST: '/run/postgresql', PGPORT: '5433', PGDATABASE: 'users', PGUSER: 'app' })).toMatchObject({
+        host: '/run/postgresql',
+        port: 5433,
+        user: 'app',
+        database: 'users',
+      });
+    });
+
+    test('none at all (a uid with no name, as in many containers): one line saying where to give one, exit 2', () => {
+      jest.spyOn(osModule, 'userInfo').mockImplementation(() => {
+        throw Object.assign(new Error('ENOENT: no such file or directory, uv_os_get_passwd returned ENOENT'), { code: 'ENOENT' });
+      });
+      const message = `invalid DATABASE_URL: no user name: the URL names none, PGUSER is unset and this system has no name for user id ${process.getuid!()}: give one in the URL (postgres://USER@HOST/DATABASE) or PGUSER`;
+      expect(() => parseServerConfig([], { DATABASE_URL: 'postgres://:hunter2@127.0.0.1:5432/users' })).toThrow(new ConfigError(message));
+      expect(parseServerConfig([], { DATABASE_URL: 'postgres://127.0.0.1/users', PGUSER: 'app' }).database).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1/users' });
+    });
   });
 });
 
@@ -153,12 +228,39 @@ describe('server settings --database-url and --database-pool-size', () => {
     [['--database-url=postgres://u:hunter2@db:0/x'], {}, 'invalid --database-url: port 0: expected a port number from 1 to 65535'],
     [['--database-url=postgres:admin:hunter2@db.internal/users'], {}, 'invalid --database-url: expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
     [[], { DATABASE_URL: 'postgres://users:hunter2@3/horse@db.internal:5432/users' }, 'invalid DATABASE_URL: not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    // Parameters: a typo or one node-postgres ignores is refused, as libpq refuses what it does not know (a typo could turn TLS off).
+    [['--database-url=postgres://u:hunter2@db/users?sslmod=require&application_name=opsprobe'], {}, 'invalid --database-url: unknown parameter "sslmod" (did you mean sslmode?)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?sslmode=verify-full&sslrootcrt=/tmp/ca.crt' }, 'invalid DATABASE_URL: unknown parameter "sslrootcrt" (did you mean sslrootcert?)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?foo=bar' }, 'invalid DATABASE_URL: unknown parameter "foo"'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?SSLMODE=require' }, 'invalid DATABASE_URL: unknown parameter "SSLMODE" (did you mean sslmode?)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?channel_binding=require' }, 'invalid DATABASE_URL: parameter "channel_binding": not supported by node-postgres'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?target_session_attrs=read-write' }, 'invalid DATABASE_URL: parameter "target_session_attrs": not supported by node-postgres'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?sslpassword=hunter2' }, 'invalid DATABASE_URL: parameter "sslpassword": not supported by node-postgres'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db?dbname=users' }, 'invalid DATABASE_URL: parameter "dbname": not supported by node-postgres: give the database as the URL\'s path (postgres://HOST/DATABASE)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?connect_timeout=10' }, 'invalid DATABASE_URL: parameter "connect_timeout": not supported by node-postgres: users-server waits 5 s for a connection'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?statement_timeout=100' }, 'invalid DATABASE_URL: parameter "statement_timeout": set by users-server itself (3 s)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?ssl=true' }, 'invalid DATABASE_URL: parameter "ssl": a node-postgres setting, not libpq\'s: use sslmode (require, verify-ca or verify-full)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?stream=x' }, 'invalid DATABASE_URL: unknown parameter "stream"'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?sslmode=require&sslmode=disable' }, 'invalid DATABASE_URL: parameter "sslmode" is given twice'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?lock_timeout=5s' }, 'invalid DATABASE_URL: lock_timeout "5s": expected a whole number of milliseconds'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/users?sslnegotiation=fast' }, 'invalid DATABASE_URL: sslnegotiation "fast": expected postgres or direct'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@/users?host=h1,h2' }, 'invalid DATABASE_URL: host "h1,h2": several hosts: not supported by node-postgres: give one host'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@h1:18599,h2:18511/users' }, 'invalid DATABASE_URL: several hosts ("h1:18599,h2:18511"): not supported by node-postgres: give one host'],
+    [['--database-url=postgres://u:hunter2@127.0.0.1:99999/users'], {}, 'invalid --database-url: port 99999: expected a port number from 1 to 65535'],
     [['--database-pool-size=0'], {}, 'invalid --database-pool-size "0": expected a whole number from 1 to 1000'],
     [[], { DATABASE_POOL_SIZE: 'ten' }, 'invalid DATABASE_POOL_SIZE "ten": expected a whole number from 1 to 1000'],
   ])('%j %j: %s', (argv, env, message) => {
     const error = configError(argv, env);
     expect(error).toBe(message);
     expect(error).not.toContain('hunter2');
+  });
+
+  test('the parameters node-postgres honours with libpq\'s meaning are taken', () => {
+    const url = 'postgres://u:hunter2@/users?host=/run/postgresql&port=5433&sslmode=disable&application_name=ops&fallback_application_name=f&options=-c%20search_path%3Dapp&lock_timeout=5000&idle_in_transaction_session_timeout=60000&sslnegotiation=postgres&user=app&password=pw';
+    const storage = parseServerConfig([], { DATABASE_URL: url }).database as { kind: 'postgres'; url: string };
+    // The URL's user and password yield to ?user= and ?password=, as in node-postgres.
+    expect(storage.url).toBe(url.replace('u:hunter2@', ''));
+    expect(postgresClientConfig(storage.url, {})).toMatchObject({ host: '/run/postgresql', port: 5433, user: 'app', password: 'pw', application_name: 'ops', options: '-c search_path=app', lock_timeout: '5000' });
   });
 
   test('a missing sslrootcert file is no bad value: it is read at start (an unusable resource, exit 1)', () => {

@@ -1,4 +1,5 @@
 import { DatabaseError, Pool, type PoolConfig, type QueryConfig } from 'pg';
+import { DatabaseTlsError, explainTlsFailure } from './pg-connection-failure';
 import { isUnavailableSqlState, type SqlDriver, type SqlSession, type TransactionOptions } from './sql-driver';
 
 /**
@@ -30,7 +31,7 @@ export class PgDriver implements SqlDriver {
   private readonly pool: Pool;
 
   constructor(
-    clientConfig: PoolConfig,
+    private readonly clientConfig: PoolConfig,
     poolSize: number,
     readonly description: string,
     private readonly timeouts: Readonly<PgTimeouts> = PG_TIMEOUTS,
@@ -42,7 +43,8 @@ export class PgDriver implements SqlDriver {
       connectionTimeoutMillis: timeouts.connectMs,
       statement_timeout: timeouts.statementMs,
       keepAlive: true,
-      application_name: clientConfig.application_name ?? 'users-server',
+      // A fallback, as libpq's: application_name (or PGAPPNAME) wins.
+      fallback_application_name: clientConfig.fallback_application_name ?? 'users-server',
     });
     // An idle connection that dies (server restart) is dropped from the pool; the next call
     // reports the outage. Without a listener, the 'error' event would crash the process.
@@ -51,15 +53,15 @@ export class PgDriver implements SqlDriver {
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
     // pool.query hands back a connection whose statement failed (timed out) with its error: the pool destroys it.
-    return (await this.pool.query(this.bounded(sql, params))).rows as Row[];
+    return (await this.connected(this.pool.query(this.bounded(sql, params)))).rows as Row[];
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(this.bounded(sql));
+    await this.connected(this.pool.query(this.bounded(sql)));
   }
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connected(this.pool.connect());
     let broken: Error | undefined;
     const statement = (sql: string, params?: unknown[]) => client.query(options.unbounded ? { text: sql, values: params } : this.bounded(sql, params));
     try {
@@ -85,6 +87,7 @@ export class PgDriver implements SqlDriver {
   }
 
   isUnavailable(error: unknown): boolean {
+    if (error instanceof DatabaseTlsError) return true;
     if (error instanceof DatabaseError) return error.code !== undefined && (isUnavailableSqlState(error.code) || error.code.startsWith('28'));
     if (!(error instanceof Error)) return false;
     const code = (error as NodeJS.ErrnoException).code;
@@ -98,6 +101,15 @@ export class PgDriver implements SqlDriver {
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeouts.closeMs)));
     await Promise.race([this.pool.end(), waited]);
     clearTimeout(timer);
+  }
+
+  /** A connection that TLS refused is explained (host, setting to fix); other errors go as they are. */
+  private async connected<T>(connecting: Promise<T>): Promise<T> {
+    try {
+      return await connecting;
+    } catch (error) {
+      throw explainTlsFailure(error, this.clientConfig) ?? error;
+    }
   }
 
   /** A statement under the client-side timeout (QueryConfig's types lack query_timeout, which pg reads). */

@@ -1,16 +1,13 @@
 import type { PoolConfig } from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
-import { readFileUpTo } from '../../shared/bounded-read';
-import { fileErrorReason } from '../../shared/file-error-reason';
-import { portRangeProblem } from '../../shared/host-port';
+import { readCertificates, readKeyPair, readPrivateKey, type NamedFile } from '../../shared/pem-file';
 import { quote } from '../../shared/quote';
+import { defaultDatabaseUser, portProblem } from '../database-url';
+import { urlParameterProblem } from './postgres-url-parameters';
 
 // libpq's SSL variables, used when the URL does not set the parameter (as libpq does).
 const LIBPQ_SSL_VARIABLES = { sslmode: 'PGSSLMODE', sslrootcert: 'PGSSLROOTCERT', sslcert: 'PGSSLCERT', sslkey: 'PGSSLKEY' } as const;
-const SSL_FILES = ['sslrootcert', 'sslcert', 'sslkey'] as const;
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
-// A certificate or key file is small; the cap keeps /dev/zero or a huge file from being read whole.
-const MAX_SSL_FILE_BYTES = 1024 * 1024;
 
 /** Where one connection setting came from, for messages: a libpq variable, or a parameter of the URL. */
 interface Setting {
@@ -20,7 +17,8 @@ interface Setting {
 
 /**
  * Checks what can be checked without touching files or the network (a bad
- * value: exit 2 at start-up): sslmode, the port. `urlSource` names the URL's
+ * value: exit 2 at start-up): the URL's parameters, sslmode, the port, that a
+ * user name is known. `urlSource` names the URL's
  * setting (--database-url or DATABASE_URL). Messages name the variable when the
  * value came from one, and never hold the password.
  */
@@ -32,21 +30,16 @@ export function checkPostgresSettings(url: string, env: NodeJS.ProcessEnv, urlSo
  * The pg client configuration for a postgres:// URL, with libpq's meaning:
  * sslmode=require encrypts without checking the certificate, verify-full
  * checks it. Host, port, user, password and database missing from the URL
- * come from PGHOST, PGPORT, PGUSER, PGPASSWORD (or ~/.pgpass), PGDATABASE.
- * Reads the SSL files: one that cannot be read is a resource unusable at
- * start (exit 1), named with its setting. Errors never hold the password.
+ * come from PGHOST, PGPORT, PGUSER, PGPASSWORD (or ~/.pgpass), PGDATABASE;
+ * with no PGUSER, the user is the system's name for this process's user, as
+ * with libpq. Reads the SSL files: one that cannot be used (unreadable, a key
+ * given as the CA, a certificate and key that are no pair) is a resource
+ * unusable at start (exit 1), named with its setting, rather than a TLS error
+ * later. Errors never hold the password.
  */
 export function postgresClientConfig(url: string, env: NodeJS.ProcessEnv, urlSource = 'the database URL'): PoolConfig {
   const { withSsl, settings, port } = settingsOf(url, env, urlSource);
-  for (const parameter of SSL_FILES) {
-    const setting = settings.get(parameter);
-    if (setting === undefined) continue;
-    try {
-      readFileUpTo(setting.value, MAX_SSL_FILE_BYTES);
-    } catch (error) {
-      throw new Error(`${setting.variable ?? `${parameter} of ${urlSource}`} ${quote(setting.value)}: cannot read the file (${fileErrorReason(error)})`);
-    }
-  }
+  checkSslFiles(settings, urlSource);
   let config: PoolConfig;
   try {
     config = toClientConfig(parse(withSsl.href, { useLibpqCompat: true }));
@@ -54,12 +47,39 @@ export function postgresClientConfig(url: string, env: NodeJS.ProcessEnv, urlSou
     // Messages from parse name files or settings, not the URL; keep only the first line.
     throw new Error(String((error as Error).message).split('\n')[0]);
   }
-  // The port checked above, rather than pg reading PGPORT again from process.env.
-  return port === undefined ? config : { ...config, port };
+  // What the URL leaves out, from `env` as libpq would (not pg's own reading of process.env, and not $USER):
+  // messages and logs then name the host, user and database really used.
+  const user = config.user || defaultDatabaseUser(env);
+  return {
+    ...config,
+    host: config.host || env.PGHOST || 'localhost',
+    port: config.port ?? port ?? 5432,
+    user,
+    database: config.database || env.PGDATABASE || user,
+  };
+}
+
+function checkSslFiles(settings: Map<string, Setting>, urlSource: string): void {
+  const file = (parameter: string): NamedFile | undefined => {
+    const setting = settings.get(parameter);
+    // An empty value is no file to node-postgres.
+    if (setting === undefined || setting.value === '') return undefined;
+    return { path: setting.value, source: setting.variable ?? `${parameter} of ${urlSource}` };
+  };
+  const [rootCert, cert, key] = [file('sslrootcert'), file('sslcert'), file('sslkey')];
+  if (rootCert) readCertificates(rootCert);
+  if (cert && key) readKeyPair(cert, key);
+  else if (cert) readCertificates(cert);
+  else if (key) readPrivateKey(key);
 }
 
 function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { withSsl: URL; settings: Map<string, Setting>; port?: number } {
   const withSsl = new URL(url);
+  const parameterProblem = urlParameterProblem(withSsl.searchParams);
+  if (parameterProblem !== undefined) throw new Error(`invalid ${urlSource}: ${parameterProblem}`);
+  if (withSsl.username === '' && !withSsl.searchParams.get('user') && defaultDatabaseUser(env) === undefined) {
+    throw new Error(`invalid ${urlSource}: no user name: the URL names none, PGUSER is unset and this system has no name for user id ${process.getuid?.()}: give one in the URL (postgres://USER@HOST/DATABASE) or PGUSER`);
+  }
   const settings = new Map<string, Setting>();
   for (const [parameter, variable] of Object.entries(LIBPQ_SSL_VARIABLES)) {
     const fromUrl = withSsl.searchParams.get(parameter);
@@ -81,17 +101,14 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
     );
   }
   // pg passes a port that is not a number (NaN) or out of range to net.connect, which throws where pg cannot catch it.
-  if (withSsl.port === '0') throw new Error(`invalid ${urlSource}: port 0: expected a port number from 1 to 65535`);
-  const portParameter = withSsl.searchParams.get('port');
-  if (portParameter !== null && !isPort(portParameter)) throw new Error(`invalid ${urlSource}: port ${quote(portParameter)}: expected a port number from 1 to 65535`);
+  for (const port of [withSsl.port, withSsl.searchParams.get('port')]) {
+    const problem = port ? portProblem(port) : undefined;
+    if (problem !== undefined) throw new Error(`invalid ${urlSource}: ${problem}`);
+  }
   const portVariable = env.PGPORT;
-  if (withSsl.port !== '' || portVariable === undefined || portVariable === '') return { withSsl, settings };
-  if (!isPort(portVariable)) {
+  if (withSsl.port !== '' || withSsl.searchParams.has('port') || portVariable === undefined || portVariable === '') return { withSsl, settings };
+  if (portProblem(portVariable) !== undefined) {
     throw new Error(`invalid PGPORT ${quote(portVariable)}: expected a port number from 1 to 65535`);
   }
   return { withSsl, settings, port: Number(portVariable) };
-}
-
-function isPort(text: string): boolean {
-  return /^\d+$/.test(text) && portRangeProblem(text, 1) === undefined;
 }

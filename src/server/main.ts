@@ -1,5 +1,5 @@
 import { buildInfo } from '../shared/build-info';
-import { ConfigError } from '../shared/config-error';
+import { ConfigError, UnusableFileError } from '../shared/config-error';
 import { parseHostPort } from '../shared/host-port';
 import { createLogger, ignoreLogStreamErrors, type Logger } from '../shared/logger';
 import { describeStorage, type SqlStorage } from '../repository/database-url';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     if (migrateOnly && (config.database ?? { kind: 'memory' }).kind === 'memory') throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return failStartup(error.message, 2);
+    return failStartup(error.message, error instanceof UnusableFileError ? 1 : 2);
   }
   // Start-up (or migrate) whose work stopped without settling, with nothing left to wait for (a callback a
   // library lost), would end the process with status 0 and no word: it is a failure like any other.

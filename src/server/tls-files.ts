@@ -1,5 +1,5 @@
 import { createSecureContext } from 'node:tls';
-import { ConfigError } from '../shared/config-error';
+import { UnusableFileError } from '../shared/config-error';
 import { readCertificates, readKeyPair, type NamedFile } from '../shared/pem-file';
 import { quote } from '../shared/quote';
 
@@ -28,7 +28,7 @@ export function readTlsFiles(cert: NamedFile, key: NamedFile, clientCa?: NamedFi
     createSecureContext({ cert: files.cert, key: files.key, ca: files.clientCa });
   } catch (error) {
     const reason = (error as Error).message.replace(/\s*\n\s*/g, ' ');
-    throw new ConfigError(`invalid ${cert.source} ${quote(cert.path)}: not usable for TLS (${reason})`);
+    throw new UnusableFileError(`invalid ${cert.source} ${quote(cert.path)}: not usable for TLS (${reason})`);
   }
   return files;
 }

@@ -1,6 +1,6 @@
 import type * as NodeCrypto from 'node:crypto';
 import { readFileUpTo } from './bounded-read';
-import { ConfigError } from './config-error';
+import { UnusableFileError } from './config-error';
 import { fileErrorReason } from './file-error-reason';
 import { quote } from './quote';
 import { filePath } from './setting-parsers';
@@ -38,7 +38,7 @@ export function readPrivateKey(file: NamedFile): Buffer {
 export function readKeyPair(cert: NamedFile, key: NamedFile): { cert: Buffer; key: Buffer } {
   const pair = { cert: readCertificates(cert), key: readPrivateKey(key) };
   if (!isKeyOf(pair.cert, pair.key)) {
-    throw new ConfigError(`${key.source} ${quote(key.path)} is not the key of the certificate in ${cert.source} ${quote(cert.path)}`);
+    throw new UnusableFileError(`${key.source} ${quote(key.path)} is not the key of the certificate in ${cert.source} ${quote(cert.path)}`);
   }
   return pair;
 }
@@ -52,7 +52,7 @@ export function isKeyOf(cert: Buffer, key: Buffer): boolean {
 /** More than any certificate chain or CA bundle (Mozilla's whole bundle is about 220 kB). */
 export const MAX_PEM_FILE_BYTES = 1024 * 1024;
 
-/** The file's bytes; a missing, unreadable, oversized or non-PEM file is a one-line ConfigError naming the setting. */
+/** The file's bytes; a missing, unreadable, oversized or non-PEM file is a one-line PemFileError naming the setting. */
 export function readPemFile(file: NamedFile): Buffer {
   filePath(file.path, file.source);
   let contents: Buffer;
@@ -90,7 +90,7 @@ function readPemFileOf(file: NamedFile, kind: PemKind, parse: (block: string) =>
 }
 
 /** A PEM file that cannot be used: the message names its setting and path; `reason` alone says why (the TLS reloader logs the path apart). */
-export class PemFileError extends ConfigError {
+export class PemFileError extends UnusableFileError {
   constructor(
     file: NamedFile,
     readonly reason: string,

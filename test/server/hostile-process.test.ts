@@ -456,7 +456,7 @@ test('with --metrics-address= there is no metrics listener: the process listens 
   expect(listeningAddresses(server.child.pid!)).toEqual([`127.0.0.1:${port}`]);
 });
 
-describe('bad configuration at start-up: one line, exit 2', () => {
+describe('bad configuration at start-up: one line; exit 2 for a malformed value, 1 for a file that cannot be used', () => {
   let certificates: TestCertificates;
   beforeAll(() => {
     certificates = makeTestCertificates();
@@ -476,7 +476,7 @@ describe('bad configuration at start-up: one line, exit 2', () => {
   test('--tls-client-ca-file pointing at a private key', async () => {
     const { serverCert, serverKey, clientKey } = certificates;
     expect(await runServer([`--tls-cert-file=${serverCert}`, `--tls-key-file=${serverKey}`, `--tls-client-ca-file=${clientKey}`])).toEqual({
-      code: 2,
+      code: 1,
       stdout: '',
       stderr: `users-server: invalid --tls-client-ca-file "${clientKey}": expected a CERTIFICATE, the file holds a PRIVATE KEY\n`,
     });
@@ -487,7 +487,7 @@ describe('bad configuration at start-up: one line, exit 2', () => {
     const garbage = `${dir}/garbage-ca.crt`;
     writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n');
     const result = await runServer([`--tls-cert-file=${serverCert}`, `--tls-key-file=${serverKey}`, `--tls-client-ca-file=${garbage}`]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(new RegExp(`^users-server: invalid --tls-client-ca-file "${garbage}": not a PEM certificate \\([^\\n]+\\)\\n$`));
   });
@@ -495,7 +495,7 @@ describe('bad configuration at start-up: one line, exit 2', () => {
   test('a key that does not match its certificate', async () => {
     const { serverCert, clientKey } = certificates;
     expect(await runServer([`--tls-cert-file=${serverCert}`, `--tls-key-file=${clientKey}`])).toEqual({
-      code: 2,
+      code: 1,
       stdout: '',
       stderr: `users-server: --tls-key-file "${clientKey}" is not the key of the certificate in --tls-cert-file "${serverCert}"\n`,
     });

@@ -157,11 +157,11 @@ describe('a bad flag or environment value: exit 2, one line on stderr naming it 
     expect(await runServer([`--tls-cert-file=${cert}`])).toEqual({ code: 2, stdout: '', stderr: 'users-server: --tls-cert-file needs --tls-key-file too\n' });
   });
 
-  test('a TLS file that does not exist (the certificate is read first)', async () => {
+  test('a TLS file that does not exist (the certificate is read first): exit 1, a resource unusable at start', async () => {
     const missingCert = path.join(dir.path, 'missing.crt');
     const missingKey = path.join(dir.path, 'missing.key');
     expect(await runServer([`--tls-cert-file=${missingCert}`, `--tls-key-file=${missingKey}`])).toEqual({
-      code: 2,
+      code: 1,
       stdout: '',
       stderr: `users-server: invalid --tls-cert-file "${missingCert}": no such file\n`,
     });

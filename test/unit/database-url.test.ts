@@ -247,6 +247,11 @@ describe('server settings --database-url and --database-pool-size', () => {
     [[], { DATABASE_URL: 'postgres://u:hunter2@/users?host=h1,h2' }, 'invalid DATABASE_URL: host "h1,h2": several hosts: not supported by node-postgres: give one host'],
     [[], { DATABASE_URL: 'postgres://u:hunter2@h1:18599,h2:18511/users' }, 'invalid DATABASE_URL: several hosts ("h1:18599,h2:18511"): not supported by node-postgres: give one host'],
     [['--database-url=postgres://u:hunter2@127.0.0.1:99999/users'], {}, 'invalid --database-url: port 99999: expected a port number from 1 to 65535'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-full&sslrootcert=system' }, 'invalid DATABASE_URL: sslrootcert "system": the system\'s CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'verify-full', PGSSLROOTCERT: 'system' }, 'invalid PGSSLROOTCERT "system": the system\'s CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-ca' }, 'invalid DATABASE_URL: sslmode "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'verify-ca' }, 'invalid PGSSLMODE "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
+    [[], { DATABASE_URL: 'postgres://', PGHOST: 'h1,h2', PGUSER: 'u', PGPASSWORD: 'hunter2' }, 'invalid PGHOST "h1,h2": several hosts: not supported by node-postgres: give one host'],
     [['--database-pool-size=0'], {}, 'invalid --database-pool-size "0": expected a whole number from 1 to 1000'],
     [[], { DATABASE_POOL_SIZE: 'ten' }, 'invalid DATABASE_POOL_SIZE "ten": expected a whole number from 1 to 1000'],
   ])('%j %j: %s', (argv, env, message) => {

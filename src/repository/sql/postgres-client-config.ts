@@ -3,6 +3,7 @@ import { parse, toClientConfig } from 'pg-connection-string';
 import { readCertificates, readKeyPair, readPrivateKey, type NamedFile } from '../../shared/pem-file';
 import { quote } from '../../shared/quote';
 import { defaultDatabaseUser, portProblem } from '../database-url';
+import { passwordFromFile } from './password-file';
 import { urlParameterProblem } from './postgres-url-parameters';
 
 // libpq's SSL variables, used when the URL does not set the parameter (as libpq does).
@@ -50,13 +51,14 @@ export function postgresClientConfig(url: string, env: NodeJS.ProcessEnv, urlSou
   // What the URL leaves out, from `env` as libpq would (not pg's own reading of process.env, and not $USER):
   // messages and logs then name the host, user and database really used.
   const user = config.user || defaultDatabaseUser(env);
-  return {
-    ...config,
-    host: config.host || env.PGHOST || 'localhost',
-    port: config.port ?? port ?? 5432,
-    user,
-    database: config.database || env.PGDATABASE || user,
-  };
+  const connection = { host: config.host || env.PGHOST || 'localhost', port: config.port ?? port ?? 5432, user, database: config.database || env.PGDATABASE || user };
+  // No password in the URL or PGPASSWORD: the password file's, read by us (see password-file.ts).
+  return { ...config, ...connection, password: config.password || env.PGPASSWORD || passwordFromFile(env, connection) };
+}
+
+/** `invalid PGSSLMODE "x"` or `invalid DATABASE_URL: sslmode "x"`: the value, named where it came from. */
+function invalid(setting: Setting, parameter: string, urlSource: string): string {
+  return setting.variable ? `invalid ${setting.variable} ${quote(setting.value)}` : `invalid ${urlSource}: ${parameter} ${quote(setting.value)}`;
 }
 
 function checkSslFiles(settings: Map<string, Setting>, urlSource: string): void {
@@ -100,6 +102,15 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
         : `invalid ${urlSource}: sslmode ${JSON.stringify(sslmode.value)} is not supported: ${supported}`,
     );
   }
+  const rootCert = settings.get('sslrootcert');
+  if (rootCert?.value === 'system') {
+    throw new Error(`${invalid(rootCert, 'sslrootcert', urlSource)}: the system's CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)`);
+  }
+  // pg-connection-string refuses it too, in a paragraph.
+  if (sslmode?.value === 'verify-ca' && !rootCert?.value) {
+    throw new Error(`${invalid(sslmode, 'sslmode', urlSource)}: needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server's certificate`);
+  }
+  if (env.PGHOST?.includes(',')) throw new Error(`invalid PGHOST ${quote(env.PGHOST)}: several hosts: not supported by node-postgres: give one host`);
   // pg passes a port that is not a number (NaN) or out of range to net.connect, which throws where pg cannot catch it.
   for (const port of [withSsl.port, withSsl.searchParams.get('port')]) {
     const problem = port ? portProblem(port) : undefined;

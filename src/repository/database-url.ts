@@ -147,7 +147,7 @@ export function describeStorage(storage: Storage, env: NodeJS.ProcessEnv = {}): 
     if (url.hostname === '') url.searchParams.set('port', env.PGPORT);
     else url.port = env.PGPORT;
   }
-  const user = url.username === '' ? (url.searchParams.get('user') ?? defaultDatabaseUser(env)) : decodeURIComponent(url.username);
+  const user = url.username === '' ? (url.searchParams.get('user') ?? defaultDatabaseUser(env)) : percentDecoded(url.username);
   // A URL without a host holds no user: libpq's ?user= then.
   if (url.username === '' && !url.searchParams.has('user') && user !== undefined) {
     if (url.hostname === '') url.searchParams.set('user', user);

@@ -85,6 +85,8 @@ describe('describeStorage (what logs show)', () => {
     // No database anywhere: the one named as the user, which is what node-postgres connects to (libpq too).
     ['postgres://', { PGHOST: '127.0.0.1', PGPORT: '18511', PGUSER: 'postgres', PGPASSWORD: 'pw' }, 'postgres://postgres:***@127.0.0.1:18511/postgres'],
     ['postgres://app@db', {}, 'postgres://app@db/app'],
+    // A stray % in the user name is itself, as node-postgres reads it (decoding it threw).
+    ['postgres://a%zz@db', {}, 'postgres://a%zz@db/a%25zz'],
     ['postgres://', { PGHOST: '/run/postgresql', PGPORT: '5433', PGUSER: 'app' }, 'postgres:///app?host=%2Frun%2Fpostgresql&port=5433&user=app'],
     ['postgres://', { PGUSER: 'app' }, 'postgres://app@localhost/app'],
   ])('%j with libpq variables %j → %j', (raw, env, shown) => {

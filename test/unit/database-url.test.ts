@@ -53,6 +53,9 @@ describe('parseDatabaseUrl', () => {
     ['postgres://users:Tr0ub@dor#correcthorse@127.0.0.1:5432/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
     ['postgres://u:12?hunter2@db/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
     ['postgres://u:12#hunter2', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    ['postgres://u:12?a=hunter2@db/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
+    // Even in a parameter's value: the password "12?user=hunter2" would otherwise make host u, port 12 and a user shown in logs.
+    ['postgres://u:12?user=hunter2@db/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
   ])('%j is refused with one line that never repeats the URL', (raw, message) => {
     expect(() => parseDatabaseUrl(raw)).toThrow(new Error(message));
   });

@@ -3,8 +3,9 @@
 // codes without either reaching into the other's layer.
 
 /**
- * The store cannot be reached (database down, connection lost, pool exhausted).
- * The transport answers UNAVAILABLE `database unavailable`; the cause stays in the server log.
+ * The store cannot be reached (database down, pool exhausted), or this call's
+ * connection was lost while the database still answers (`database connection
+ * lost`). The transport answers UNAVAILABLE with the message; the cause stays in the server log.
  */
 export class RepositoryUnavailableError extends Error {
   constructor(options?: { cause?: unknown }, message = 'database unavailable') {
@@ -27,5 +28,17 @@ export class RepositoryOverloadedError extends RepositoryUnavailableError {
   ) {
     super(options, storageFull ? 'database storage is full' : 'database overloaded');
     this.name = 'RepositoryOverloadedError';
+  }
+}
+
+/**
+ * The database answers but its users table is gone (renamed, or dropped by a
+ * `pg_restore --clean` under way). The transport answers UNAVAILABLE `database
+ * schema missing` (retry later: it recovers when the table is back); never the SQL error.
+ */
+export class RepositorySchemaMissingError extends RepositoryUnavailableError {
+  constructor(options?: { cause?: unknown }) {
+    super(options, 'database schema missing');
+    this.name = 'RepositorySchemaMissingError';
   }
 }

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createServer } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { UserServiceDefinition } from '../../gen/user/user';
+import { RepositorySchemaMissingError } from '../domain/storage-errors';
 import { UserService } from '../domain/user-service';
 import { describeStorage } from '../repository/database-url';
 import { openStorage, type OpenedStorage } from '../repository/open-storage';
@@ -101,10 +102,16 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
 
   const health = new ServingHealth();
   // One line per change of state, not one per failed call.
-  availability?.onChange((available, cause) => {
+  availability?.onChange((available, reason) => {
     health.database(available);
     if (available) logger.info('database available again: serving user.UserService');
-    else logger.error('database unavailable: user.UserService is NOT_SERVING until it answers again', { error: errorMessage(cause) });
+    else if (reason instanceof RepositorySchemaMissingError) {
+      logger.error('database schema missing: user.UserService is NOT_SERVING until the users table is back', { error: errorMessage(reason.cause) });
+    } else logger.error('database unavailable: user.UserService is NOT_SERVING until it answers again', { error: errorMessage(reason?.cause) });
+  });
+  // A killed or recycled connection while the database answers: not an outage; at most one line a minute.
+  availability?.onConnectionLoss((cause, lostCalls) => {
+    logger.warn('database connection lost: calls retried on a new connection, user.UserService stays SERVING', { error: errorMessage(cause), lost_calls: lostCalls });
   });
   // Not an outage: health stays SERVING; at most one line a minute.
   availability?.onShortage((cause, refusedCalls) => {

@@ -1,6 +1,7 @@
-import { DatabaseError, Pool, type PoolConfig, type QueryConfig } from 'pg';
+import { Client, DatabaseError, Pool, type PoolClient, type PoolConfig, type QueryConfig } from 'pg';
 import { DatabaseTlsError, explainTlsFailure } from './pg-connection-failure';
-import { isUnavailableSqlState, type SqlDriver, type SqlSession, type TransactionOptions } from './sql-driver';
+import { PoolGenerations } from './pool-generations';
+import { isConnectionLostSqlState, isUnavailableSqlState, type SqlDriver, type SqlSession, type TransactionOptions } from './sql-driver';
 
 /**
  * Bounds on every wait for PostgreSQL, so that a database that hangs (stopped,
@@ -29,6 +30,7 @@ export const PG_TIMEOUTS: Readonly<PgTimeouts> = {
 /** PostgreSQL through a node-postgres pool. */
 export class PgDriver implements SqlDriver {
   private readonly pool: Pool;
+  private readonly connections: PoolGenerations;
 
   constructor(
     private readonly clientConfig: PoolConfig,
@@ -49,19 +51,19 @@ export class PgDriver implements SqlDriver {
     // An idle connection that dies (server restart) is dropped from the pool; the next call
     // reports the outage. Without a listener, the 'error' event would crash the process.
     this.pool.on('error', () => {});
+    this.connections = new PoolGenerations(this.pool);
   }
 
   async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
-    // pool.query hands back a connection whose statement failed (timed out) with its error: the pool destroys it.
-    return (await this.connected(this.pool.query(this.bounded(sql, params)))).rows as Row[];
+    return (await this.connected(this.onConnection((client) => client.query(this.bounded(sql, params))))).rows as Row[];
   }
 
   async exec(sql: string): Promise<void> {
-    await this.connected(this.pool.query(this.bounded(sql)));
+    await this.connected(this.onConnection((client) => client.query(this.bounded(sql))));
   }
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const client = await this.connected(this.pool.connect());
+    const client = await this.connected(this.connections.borrow());
     let broken: Error | undefined;
     const statement = (sql: string, params?: unknown[]) => client.query(options.unbounded ? { text: sql, values: params } : this.bounded(sql, params));
     try {
@@ -77,6 +79,7 @@ export class PgDriver implements SqlDriver {
     } catch (error) {
       // A connection that timed out or broke is not asked to roll back (it would wait again):
       // it is destroyed, and PostgreSQL rolls back a transaction whose connection is gone.
+      if (this.isConnectionLost(error)) this.connections.lost(client);
       if (this.isUnavailable(error)) broken = error as Error;
       else await statement('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
@@ -93,6 +96,28 @@ export class PgDriver implements SqlDriver {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== undefined) return NETWORK_ERROR_CODES.has(code);
     return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed/i.test(error.message);
+  }
+
+  async queryOnNewConnection(sql: string): Promise<void> {
+    // The pool's settings (timeouts, TLS, application_name), on a connection outside it, closed after.
+    const client = new Client(this.pool.options);
+    client.on('error', () => {});
+    try {
+      await this.connected(client.connect());
+      await client.query(this.bounded(sql));
+    } finally {
+      // Not waited for: a hung server would hold the check.
+      client.end().catch(() => {});
+    }
+  }
+
+  isConnectionLost(error: unknown): boolean {
+    if (error instanceof DatabaseError) return error.code !== undefined && isConnectionLostSqlState(error.code);
+    if (!(error instanceof Error)) return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) return LOST_CONNECTION_CODES.has(code);
+    // Not 'Connection terminated due to connection timeout': a server that does not answer is down.
+    return /^Connection terminated( unexpectedly)?$|encountered a connection error and is not queryable/.test(error.message);
   }
 
   async close(): Promise<void> {
@@ -112,10 +137,25 @@ export class PgDriver implements SqlDriver {
     }
   }
 
+  /** One statement's connection: as pool.query does, one whose statement failed (timed out, broke) is destroyed. */
+  private async onConnection<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connections.borrow();
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      if (this.isConnectionLost(error)) this.connections.lost(client);
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
   /** A statement under the client-side timeout (QueryConfig's types lack query_timeout, which pg reads). */
   private bounded(sql: string, params?: unknown[]): QueryConfig {
     return { text: sql, values: params, query_timeout: this.timeouts.queryMs } as QueryConfig;
   }
 }
 
+const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);

@@ -59,6 +59,16 @@ export class PgliteDriver implements SqlDriver {
     return typeof code === 'string' && isUnavailableSqlState(code);
   }
 
+  async queryOnNewConnection(sql: string): Promise<void> {
+    // One connection, in-process: the query is the check.
+    await this.query(sql);
+  }
+
+  isConnectionLost(): boolean {
+    // In-process: no connection of its own to lose.
+    return false;
+  }
+
   async close(): Promise<void> {
     try {
       await this.db.close();

@@ -14,8 +14,16 @@ export interface TransactionOptions {
 export interface SqlDriver extends SqlSession {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** One statement on a connection opened for it (not a pooled one, which may be dead too), closed after. */
+  queryOnNewConnection(sql: string): Promise<void>;
   /** Whether `error` means the database cannot be reached, rather than a bad statement. */
   isUnavailable(error: unknown): boolean;
+  /**
+   * Of those, whether only this statement's connection broke (an administrator's
+   * pg_terminate_backend, a proxy or a failover resetting it): another connection
+   * may work. The driver no longer reuses the connections opened before it.
+   */
+  isConnectionLost(error: unknown): boolean;
   /** Where the data lives, for logs: never contains a password. */
   readonly description: string;
   /** Releases connections; called once. */
@@ -29,6 +37,21 @@ export interface SqlDriver extends SqlSession {
  */
 export function isUnavailableSqlState(code: string): boolean {
   return code.startsWith('08') || code.startsWith('57P') || code === '25006';
+}
+
+/**
+ * SQLSTATEs of a connection ended under its statement while the server may
+ * still run: an administrator's command (57P01, also sent to every session at
+ * a fast shutdown), a crashed sibling backend (57P02), a broken link (08006,
+ * 08003). A new connection tells whether the server is down.
+ */
+export function isConnectionLostSqlState(code: string): boolean {
+  return code === '57P01' || code === '57P02' || code === '08006' || code === '08003';
+}
+
+/** The users table is missing (renamed, dropped by a `pg_restore --clean`): SQLSTATE 42P01 undefined_table. */
+export function isSchemaMissing(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '42P01';
 }
 
 /**

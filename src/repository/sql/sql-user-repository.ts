@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { User } from '../../domain/user';
 import type { AgePosition, InsertResult, UserRecord, UserRepository } from '../user-repository';
 import { DatabaseAvailability } from './database-availability';
@@ -27,15 +28,19 @@ export class SqlUserRepository implements UserRepository {
   readonly availability: DatabaseAvailability;
 
   constructor(private readonly driver: SqlDriver) {
-    this.availability = new DatabaseAvailability(
-      async () => void (await driver.query('SELECT 1')),
-      (error) => driver.isUnavailable(error),
-    );
+    this.availability = new DatabaseAvailability({
+      // On the users table: a database that answers without it (a restore under way) cannot serve.
+      check: () => driver.queryOnNewConnection('SELECT 1 FROM users LIMIT 0'),
+      isUnavailable: (error) => driver.isUnavailable(error),
+      isConnectionLost: (error) => driver.isConnectionLost(error),
+    });
   }
 
   async insert(record: UserRecord): Promise<InsertResult> {
     // Autocommit: the row is committed (and flushed, synchronous_commit) when this resolves.
-    return this.availability.run(() => insertInto(this.driver, record));
+    // Retried once after a lost connection, whose attempt may have committed: insertInto recognises its row.
+    let attempts = 0;
+    return this.availability.run(() => insertInto(this.driver, record, attempts++ > 0), { retry: true });
   }
 
   async insertAll(records: UserRecord[]): Promise<InsertResult[]> {
@@ -49,6 +54,8 @@ export class SqlUserRepository implements UserRepository {
         },
         { unbounded: true },
       ),
+      // A start-up step: not retried, its transaction fails as a whole.
+      { retry: false },
     );
   }
 
@@ -79,7 +86,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async count(): Promise<number> {
-    const [row] = await this.availability.run(() => this.driver.query<{ count: number }>('SELECT count(*)::integer AS count FROM users'));
+    const [row] = await this.availability.run(() => this.driver.query<{ count: number }>('SELECT count(*)::integer AS count FROM users'), { retry: true });
     return row.count;
   }
 
@@ -89,12 +96,13 @@ export class SqlUserRepository implements UserRepository {
   }
 
   private async select(where: string, params: unknown[]): Promise<UserRecord[]> {
-    const rows = await this.availability.run(() => this.driver.query<UserRow>(`SELECT ${COLUMNS} FROM users ${where}`, params));
+    const rows = await this.availability.run(() => this.driver.query<UserRow>(`SELECT ${COLUMNS} FROM users ${where}`, params), { retry: true });
     return rows.map(toRecord);
   }
 }
 
-async function insertInto(session: SqlSession, record: UserRecord): Promise<InsertResult> {
+/** `retried`: an earlier attempt of this insert lost its connection, maybe after committing. */
+async function insertInto(session: SqlSession, record: UserRecord, retried = false): Promise<InsertResult> {
   const { user } = record;
   const inserted = await session.query(
     `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
@@ -102,8 +110,10 @@ async function insertInto(session: SqlSession, record: UserRecord): Promise<Inse
   );
   if (inserted.length === 1) return { inserted: true };
   // Rows are never deleted, so the row that won the conflict is still there to tell which key it was.
-  const emailTaken = await session.query('SELECT 1 FROM users WHERE email_key = $1', [record.emailKey]);
-  return { inserted: false, reason: emailTaken.length > 0 ? 'email-taken' : 'id-taken' };
+  const [holder] = await session.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email_key = $1`, [record.emailKey]);
+  // The lost attempt's own row (same id, email and fields): this insert did happen, once.
+  if (retried && holder !== undefined && isDeepStrictEqual(toRecord(holder), record)) return { inserted: true };
+  return { inserted: false, reason: holder !== undefined ? 'email-taken' : 'id-taken' };
 }
 
 /** LIKE treats % and _ as wildcards and \ as the escape: a name query matches them literally. */

@@ -16,7 +16,9 @@ export function tracedSqlDriver(driver: SqlDriver, tracing: Pick<Tracing, 'inSpa
     query: outside.query,
     exec: outside.exec,
     transaction: (work, options) => tracing.inSpan('transaction', { 'db.system.name': 'postgresql' }, () => driver.transaction((session) => work(traced(session)), options)),
+    queryOnNewConnection: (sql) => tracing.inSpan(operationName(sql), attributes(sql), () => driver.queryOnNewConnection(sql)),
     isUnavailable: (error) => driver.isUnavailable(error),
+    isConnectionLost: (error) => driver.isConnectionLost(error),
     description: driver.description,
     close: () => driver.close(),
   };

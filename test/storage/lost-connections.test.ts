@@ -141,6 +141,27 @@ describe('the repository on PostgreSQL', () => {
     expect(losses).toEqual([['terminating connection due to administrator command', 1]]);
   });
 
+  test('one busy session killed: the connections opened before it are closed, not reused (their siblings may be dead too)', async () => {
+    await openFiveConnections();
+    const before = await backends(APPLICATION);
+    await admin.query('BEGIN');
+    await admin.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    const counted = repository.count();
+    await until(async () => (await backends(APPLICATION, "wait_event_type = 'Lock'")).length === 1);
+    const [busy] = await backends(APPLICATION, "wait_event_type = 'Lock'");
+    await observer.query('SELECT pg_terminate_backend($1)', [busy]);
+    // The retry waits on the lock: on a session of its own, although four healthy ones sit idle in the pool.
+    const retryWaits = async () =>
+      (await otherSessions()).some((pid) => !before.includes(pid)) || (await backends(APPLICATION, "wait_event_type = 'Lock'")).some((pid) => pid !== busy);
+    await until(retryWaits);
+    await admin.query('ROLLBACK');
+    expect(await counted).toBe(0);
+    expect(await Promise.all([1, 2, 3, 4, 5].map(() => repository.count()))).toEqual([0, 0, 0, 0, 0]);
+    expect((await backends(APPLICATION)).filter((pid) => before.includes(pid))).toEqual([]);
+    expect(changes).toEqual([]);
+    expect(losses).toEqual([['terminating connection due to administrator command', 1]]);
+  });
+
   test('an insert whose connection is lost after it committed: the retry recognises its row (inserted once); another user\'s row is still "email-taken"', async () => {
     // The answer to the first INSERT is lost after PostgreSQL committed it (a reset between the two).
     let loseNextInsertAnswer = true;

@@ -64,11 +64,15 @@ async function parseConfigFile(file: string, text: string | undefined): Promise<
     throw new ConfigError(`invalid config file ${file}: expected keys and values, e.g. "address: localhost:8000"`);
   }
   const values: ConfigFile['values'] = {};
+  const spelled: Partial<Record<ConfigFileKey, string>> = {};
   for (const [key, value] of Object.entries(document)) {
     const known = CONFIG_FILE_KEYS.find((name) => name === key.toLowerCase());
     if (known === undefined) {
       throw new ConfigError(`invalid config file ${file}: unknown key ${quote(key)}${didYouMean(key, CONFIG_FILE_KEYS, quote)} (known keys: ${CONFIG_FILE_KEYS.join(', ')})`);
     }
+    // Keys are case-insensitive, so two spellings of one key are one key given twice (YAML refuses exact duplicates).
+    if (spelled[known] !== undefined) throw new ConfigError(`invalid config file ${file}: ${quote(known)} is given twice (as ${quote(spelled[known]!)} and ${quote(key)})`);
+    spelled[known] = key;
     values[known] = value;
   }
   return values;

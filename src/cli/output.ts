@@ -38,6 +38,11 @@ export class Output {
     this.colors = createColors(config.color);
   }
 
+  /** Whether results are printed at all (not under --quiet). */
+  get printing(): boolean {
+    return !this.config.quiet;
+  }
+
   /** A list of users: a JSON array (`[]` when none), a YAML sequence, table rows, or lines. */
   users(users: User[]): void {
     if (this.config.quiet) return;

@@ -67,7 +67,7 @@ export const duration = durationUpTo(MAX_DURATION_MS, '2^31-1 ms, about 24.8 day
 /** A duration above 0, for a bound or a timeout, where 0 would refuse everything. */
 export function positiveDuration(raw: string, source: string): number {
   const ms = duration(raw, source);
-  if (ms === 0) throw new ConfigError(`invalid ${source} ${quote(raw)}: must be more than 0`);
+  if (ms === 0) throw new ConfigError(`invalid ${source} ${quote(raw)}: must be at least 1ms`);
   return ms;
 }
 

@@ -29,8 +29,8 @@ test('an array from a file: one Create per user, in order; a refused one is name
   ]);
 });
 
-test('a run the server stops half-way prints the users it created, then where it stopped and why, exit 1', async () => {
-  // A server that goes away during the 3rd Create, as a restarted or killed one does.
+/** create --from-file of 5 users against a server that goes away during the 3rd Create, as a restarted or killed one does. */
+async function interruptedCreate(flags: string[]): Promise<{ result: Awaited<ReturnType<typeof runCliInProcess>>; file: string; address: string }> {
   let inserts = 0;
   const repository = new MemoryUserRepository();
   const leaving = Object.assign(Object.create(repository) as MemoryUserRepository, {
@@ -46,16 +46,32 @@ test('a run the server stops half-way prints the users it created, then where it
   try {
     const users = Array.from({ length: 5 }, (_, i) => ({ email: `u${i + 1}@example.com`, id: `u${i + 1}` }));
     const file = dir.write('five.json', JSON.stringify(users));
-    const result = await runCliInProcess(['create', `--from-file=${file}`, '-o', 'json', `--address=${stopping.address}`]);
-    expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).map((user: { id: string }) => user.id)).toEqual(['u1', 'u2']);
-    expect(result.stderr).toBe(
-      `users-cli: ${file}: stopped at user 3 of 5 (u3@example.com) by the error below; the 2 created before it are printed\n` +
-        `users-cli: ${stopping.address} cancelled the call: is it shutting down?\n`,
-    );
+    const result = await runCliInProcess(['create', `--from-file=${file}`, ...flags, `--address=${stopping.address}`]);
+    return { result, file, address: stopping.address };
   } finally {
     await stopping.stop();
   }
+}
+
+test('a run the server stops half-way prints the users it created, then where it stopped and why, exit 1', async () => {
+  const { result, file, address } = await interruptedCreate(['-o', 'json']);
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.stdout).map((user: { id: string }) => user.id)).toEqual(['u1', 'u2']);
+  expect(result.stderr).toBe(
+    `users-cli: ${file}: stopped at user 3 of 5 (u3@example.com) by the error below; the 2 created before it are printed\n` +
+      `users-cli: ${address} cancelled the call: is it shutting down?\n`,
+  );
+});
+
+test('the same under --quiet: nothing printed, and the message does not say it was', async () => {
+  const { result, file, address } = await interruptedCreate(['-q']);
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr:
+      `users-cli: ${file}: stopped at user 3 of 5 (u3@example.com) by the error below; the 2 before it were created (not printed: --quiet)\n` +
+      `users-cli: ${address} cancelled the call: is it shutting down?\n`,
+  });
 });
 
 test('one object from stdin: printed as one user', async () => {

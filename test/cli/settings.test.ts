@@ -157,6 +157,9 @@ describe('the config file, as the Go CLI finds and reads it', () => {
       resolve({}, {}, far),
       `invalid config file ${far}/.users-cli.yml: unknown key "frobnicate" (known keys: address, timeout, tls, cleartext, cacert, cert, key, servername, output, color)`,
     );
+    // Keys are case-insensitive: two spellings of one key are refused, not last-wins.
+    const twice = home({ '.users-cli.yml': 'address: 127.0.0.1:18662\nADDRESS: 127.0.0.1:1\n' });
+    await expectConfigError(resolve({}, {}, twice), `invalid config file ${twice}/.users-cli.yml: "address" is given twice (as "address" and "ADDRESS")`);
   });
 
   test('a missing --config file is an error, a missing default file is not', async () => {
@@ -273,7 +276,9 @@ describe('plaintext or TLS, as in the Go CLI', () => {
     await expectConfigError(resolve({}, { SERVERNAME: 'bad name' }), 'invalid SERVERNAME "bad name": expected a host name such as users.example.com');
     await expectConfigError(resolve({}, { CACERT: '/nonexistent.crt' }), 'invalid CACERT "/nonexistent.crt": no such file');
     await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: 'soon' }), 'invalid USERS_CLI_TIMEOUT "soon": expected a duration such as 10s, 500ms or 2m');
-    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: '0s' }), 'invalid USERS_CLI_TIMEOUT "0s": must be more than 0');
+    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: '0s' }), 'invalid USERS_CLI_TIMEOUT "0s": must be at least 1ms');
+    // Durations are whole milliseconds: less than half of one is 0.
+    await expectConfigError(resolve({}, { USERS_CLI_TIMEOUT: '0.0001' }), 'invalid USERS_CLI_TIMEOUT "0.0001": must be at least 1ms');
     await expectConfigError(resolve({}, { USERS_CLI_OUTPUT: 'xml' }), 'invalid USERS_CLI_OUTPUT "xml": allowed values are text, json, jsonl, yaml, table');
     await expectConfigError(resolve({}, { ADDRESS: 'host:99999' }), 'invalid ADDRESS "host:99999": port 99999 is out of range (1 to 65535)');
     await expectConfigError(

@@ -154,6 +154,7 @@ test('a late lock (not refreshed for staleMs - refreshMs) is still used if it is
 
 test.each([
   ['a process that has ended', () => exitedPid()],
+  ['0, which names no process', () => 0],
   ["this process's own (a container's pid 1 again, after a restart)", () => process.pid],
 ])("a pid file left by users-server 0.1's lock (a crash before an upgrade), holding the pid of %s, is replaced by the lock directory", async (_, pid) => {
   mkdirSync(db());

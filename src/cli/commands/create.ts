@@ -88,7 +88,8 @@ export const createCommand: RemoteCommand<CreateInput> = {
       const { at, error } = stopped;
       if (at > 0) {
         const done = at - refused;
-        stderr.write(`users-cli: ${source}: stopped at user ${at + 1} of ${users.length} (${users[at].email}) by the error below; the ${done} created before it are printed\n`);
+        const before = output.printing ? `the ${done} created before it are printed` : `the ${done} before it were created (not printed: --quiet)`;
+        stderr.write(`users-cli: ${source}: stopped at user ${at + 1} of ${users.length} (${users[at].email}) by the error below; ${before}\n`);
       }
       throw error;
     }

@@ -203,7 +203,8 @@ function removeFormerPidFile(dir: string, lockPath: string): void {
     return;
   }
   const pid = /^\s*(\d{1,9})\s*$/.exec(content)?.[1];
-  if (pid !== undefined && Number(pid) !== process.pid && isRunning(Number(pid))) {
+  // Pid 0 (or none) names no process: kill(0) would ask about this process group.
+  if (pid !== undefined && Number(pid) > 0 && Number(pid) !== process.pid && isRunning(Number(pid))) {
     throw new Error(`pglite:${dir}: ${lockPath} is the lock of a users-server 0.1 still running (pid ${pid}): stop it first, or remove the file if pid ${pid} is not a users-server`);
   }
   try {

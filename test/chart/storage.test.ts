@@ -212,5 +212,8 @@ describe('sample users: loaded into the in-memory store by default, never into a
     expect(samplesFlag(valuesFiles)).toEqual([`--samples=${type === 'memory'}`]);
     expect(samplesFlag(valuesFiles, { server: { samples: true } })).toEqual(['--samples=true']);
     expect(samplesFlag(valuesFiles, { server: { samples: false } })).toEqual(['--samples=false']);
+    // A samples file asks for samples (users-server refuses one with --samples=false).
+    expect(samplesFlag(valuesFiles, { server: { extraArgs: ['--samples-file=/samples/users.json'] } })).toEqual(['--samples=true', '--samples-file=/samples/users.json']);
+    expect(samplesFlag(valuesFiles, { server: { extraEnv: [{ name: 'SAMPLES_FILE', value: '/samples/users.json' }] } })).toEqual(['--samples=true']);
   });
 });

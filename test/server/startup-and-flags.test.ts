@@ -106,6 +106,26 @@ describe('a signal before anything is served: one line, and the exit code says h
   });
 });
 
+test('SIGTERM between making the pglite lock and holding it (proper-lockfile has not registered it yet): the lock goes with the process', async () => {
+  const data = path.join(dir.path, 'signal-while-locking');
+  const lock = path.join(data, 'users-server.lock');
+  // Holds up the first write to the lock's time (proper-lockfile's probe, right after it made the lock) for 2 s.
+  const hook = dir.write(
+    'slow-lock-probe.js',
+    `const fs = require('fs'); const utimes = fs.utimes; let held = false;
+fs.utimes = function (file, atime, mtime, callback) {
+  if (!held && String(file).endsWith('users-server.lock')) { held = true; return setTimeout(() => utimes.call(fs, file, atime, mtime, callback), 2000); }
+  return utimes.apply(fs, arguments);
+};`,
+  );
+  const server = start(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', `--database-url=pglite:${data}`], { NODE_OPTIONS: `--require ${hook}` });
+  while (!existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 10));
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  expect(server.stdout()).toContain('stopped during start-up: nothing was served');
+  expect(existsSync(lock)).toBe(false);
+});
+
 describe('--version and --help', () => {
   test('--version and -V print the version, commit and build date, as users-cli does', async () => {
     const line = new RegExp(`^users-server ${VERSION.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{12}|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n$`);

@@ -67,11 +67,27 @@ export async function lockDirectory(dir: string, events: DirectoryLockEvents = {
     lost = error;
     if (acquired) events.lost?.(error);
   };
-  const lockFs = trackingFs(() => lost !== undefined);
-  let turned = Date.now();
-  const { release, takenOver } = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
-    markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${compromise(error)}): another users-server may be using the directory`)),
+  let made = false;
+  const lockFs = trackingFs(
+    () => lost !== undefined,
+    (exists) => (made = exists),
   );
+  // proper-lockfile removes its locks at exit, but only once it has registered one, some way after making it:
+  // a process that exits in between (SIGTERM during start-up) removes the lock it made itself.
+  const removeMade = () => {
+    if (made) rmdirQuietly(lockPath);
+  };
+  process.once('exit', removeMade);
+  let turned = Date.now();
+  let held: Awaited<ReturnType<typeof acquire>>;
+  try {
+    held = await acquire(dir, lockPath, lockFs, timing, events, (error) =>
+      markLost(new Error(`pglite:${dir}: lost its lock ${lockPath} (${compromise(error)}): another users-server may be using the directory`)),
+    );
+  } finally {
+    process.removeListener('exit', removeMade);
+  }
+  const { release, takenOver } = held;
   if (takenOver) {
     // Another server may have found the same lock stale at the same instant: then one of the two
     // removed the other's new lock to make its own. The first refresh tells which one holds it
@@ -120,11 +136,12 @@ type LockFs = typeof fs & { lastMtime(): number };
 
 /**
  * The file system proper-lockfile works through (its `fs` option): it tells
- * the mtime last written to the lock (what a contender judges staleness by),
- * and once the lock is lost, it neither refreshes nor removes it (at exit
- * either): it may be another server's by now.
+ * the mtime last written to the lock (what a contender judges staleness by)
+ * and whether a lock it made is there (`lockMade`), and once the lock is lost,
+ * it neither refreshes nor removes it (at exit either): it may be another
+ * server's by now.
  */
-function trackingFs(isLost: () => boolean): LockFs {
+function trackingFs(isLost: () => boolean, lockMade: (exists: boolean) => void): LockFs {
   let lastMtime = 0;
   const refused = (callback: (error: Error) => void) => process.nextTick(callback, Object.assign(new Error('the lock is lost'), { code: 'ELOST' }));
   return {
@@ -137,9 +154,19 @@ function trackingFs(isLost: () => boolean): LockFs {
         callback(error);
       });
     },
+    mkdir(file: fs.PathLike, callback: fs.NoParamCallback) {
+      fs.mkdir(file, (error) => {
+        if (!error) lockMade(true);
+        callback(error);
+      });
+    },
     rmdir(file: fs.PathLike, callback: fs.NoParamCallback) {
       if (isLost()) return process.nextTick(callback, null);
-      fs.rmdir(file, callback);
+      fs.rmdir(file, (error) => {
+        // Whatever was there (ours, or a stale one taken over) is gone: nothing of ours to remove at exit.
+        if (!error) lockMade(false);
+        callback(error);
+      });
     },
     rmdirSync(file: fs.PathLike) {
       if (!isLost()) fs.rmdirSync(file);
@@ -234,6 +261,14 @@ function compromise(error: Error): string {
 /** stat's mtimeMs is a float (seconds and nanoseconds): the mtime written, in whole ms, may come back a hair off. */
 function sameMtime(onDisk: number | undefined, written: number): boolean {
   return onDisk !== undefined && Math.abs(onDisk - written) < 1;
+}
+
+function rmdirQuietly(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Gone already.
+  }
 }
 
 function mtimeOf(file: string): number | undefined {

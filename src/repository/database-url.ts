@@ -31,20 +31,20 @@ export function parseDatabaseUrl(raw: string): Storage {
   throw new Error(`${found}: expected postgres://…, postgresql://…, pglite:PATH or pglite:memory (unset for the in-memory store)`);
 }
 
-function postgresUrl(raw: string, scheme: string): string {
+function postgresUrl(given: string, scheme: string): string {
   // Without //, a URL parser reads "user:password@host" as a path: pg would use a piece of the password as the database name.
-  if (!raw.startsWith('//', scheme.length)) throw new Error(`expected ${scheme}// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE`);
+  if (!given.startsWith('//', scheme.length)) throw new Error(`expected ${scheme}// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE`);
+  const raw = plusAsItself(given);
   const rest = raw.slice(scheme.length + 2);
   const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
   // An @ past the host (or any #) means the password held an unencoded / ? or #: its end would be read as host, path or query.
   if ((authorityEnd !== -1 && rest.slice(authorityEnd).includes('@')) || raw.includes('#')) throw new Error(`not a valid ${scheme}// URL (${PASSWORD_HINT})`);
   const at = authority.lastIndexOf('@');
-  const hostAndPort = authority.slice(at + 1);
-  const { host, port } = splitHost(hostAndPort);
-  if (port !== undefined && port !== '') {
-    const problem = portProblem(port);
-    if (problem) throw new Error(problem);
+  // Without an @, what follows a : may be a password (the host forgotten): nothing of it is shown.
+  const { host, port } = splitHost(authority.slice(at + 1), at !== -1);
+  if (port !== undefined && port !== '' && portProblem(port)) {
+    throw new Error(at === -1 ? `no host, or a bad port: what follows ":" is not a port number from 1 to 65535 (${NO_HOST_HINT})` : portProblem(port));
   }
   const url = host === '' && (at !== -1 || port) ? hostlessForm(raw, scheme, authority, at, port) : raw;
   // A URL parser takes any user and password (it percent-encodes them): what else it refuses is the host.
@@ -52,12 +52,25 @@ function postgresUrl(raw: string, scheme: string): string {
   return url;
 }
 
-/** The host and port of a URL's authority, checked for what node-postgres cannot take. */
-function splitHost(hostAndPort: string): { host: string; port?: string } {
-  if (hostAndPort.includes(',')) throw new Error(`several hosts (${quote(hostAndPort)}): not supported by node-postgres: give one host`);
+const NO_HOST_HINT = 'with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE';
+
+/**
+ * libpq reads a + in a URL's query as itself; URLSearchParams, and so
+ * node-postgres, as a space: it is percent-encoded before either reads it.
+ */
+export function plusAsItself(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query) + url.slice(query).replaceAll('+', '%2B');
+}
+
+/** The host and port of a URL's authority, checked for what node-postgres cannot take; `shown`: whether messages may quote them. */
+function splitHost(hostAndPort: string, shown: boolean): { host: string; port?: string } {
+  if (hostAndPort.includes(',')) {
+    throw new Error(shown ? `several hosts (${quote(hostAndPort)}): not supported by node-postgres: give one host` : `several hosts, or no host: a comma before the path (node-postgres takes one host; ${NO_HOST_HINT})`);
+  }
   if (hostAndPort.startsWith('[')) {
     const literal = /^\[([^\]]*)\](?::(.*))?$/.exec(hostAndPort);
-    if (!literal || !isIPv6(literal[1])) throw new Error(`host ${quote(hostAndPort)}: not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT`);
+    if (!literal || !isIPv6(literal[1])) throw new Error(`host${shown ? ` ${quote(hostAndPort)}` : ''}: not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT`);
     return { host: `[${literal[1]}]`, port: literal[2] };
   }
   const colon = hostAndPort.indexOf(':');
@@ -66,7 +79,8 @@ function splitHost(hostAndPort: string): { host: string; port?: string } {
 
 /** `port 99999: expected…` (the text quoted unless all digits), or undefined for a port from 1 to 65535. */
 export function portProblem(text: string): string | undefined {
-  if (/^\d+$/.test(text) && portRangeProblem(text, 1) === undefined) return undefined;
+  // Leading zeros are the number's, as libpq and URL parsers read them: 018661 is 18661.
+  if (/^\d+$/.test(text) && portRangeProblem(text.replace(/^0+(?=\d)/, ''), 1) === undefined) return undefined;
   return `port ${/^\d+$/.test(text) ? text : quote(text)}: expected a port number from 1 to 65535`;
 }
 
@@ -85,19 +99,23 @@ function hostlessForm(raw: string, scheme: string, authority: string, at: number
     ['password', colon === -1 ? undefined : userInfo.slice(colon + 1)],
     ['port', port],
   ];
-  for (const [name, value] of moved) {
-    if (value !== undefined && value !== '' && !url.searchParams.has(name)) url.searchParams.append(name, percentDecoded(value));
-  }
-  return url.href;
+  const added = moved.filter(([name, value]) => value !== undefined && value !== '' && !url.searchParams.has(name)).map(([name, value]) => `${name}=${encodeURIComponent(percentDecoded(value!))}`);
+  // Appended as text: URLSearchParams would write the query anew, a space as + (which libpq reads as +).
+  const query = [url.search.slice(1), ...added].filter((part) => part !== '');
+  url.search = '';
+  return query.length === 0 ? url.href : `${url.href}?${query.join('&')}`;
 }
 
-function percentDecoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // A % not followed by two hex digits is itself, as node-postgres reads it.
-    return text;
-  }
+/** libpq's percent-decoding; a % not followed by two hex digits is itself, as node-postgres reads it. */
+export function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (encoded) => {
+    try {
+      return decodeURIComponent(encoded);
+    } catch {
+      // Bytes that are no UTF-8.
+      return encoded;
+    }
+  });
 }
 
 /** pglite:PATH: a leading ~/ is the home directory, as in a shell (the value often comes from a manifest, never a shell). */
@@ -128,39 +146,51 @@ export function defaultDatabaseUser(env: NodeJS.ProcessEnv): string | undefined 
 const SECRET_PARAMETER = /pass/i;
 
 /**
- * The storage as logs may show it: the password of a URL is masked. What a
- * postgres:// URL leaves out and libpq's variables or defaults give (PGHOST,
- * PGPORT, PGUSER or the system user, PGPASSWORD, PGDATABASE or the user name)
- * is shown as if in the URL, so that the log names the database really used;
- * a PGHOST that is a socket directory goes in `?host=`.
+ * The storage as logs may show it: the password of a URL is masked, and so is
+ * whatever follows ?password= (an unencoded & in the password would make its
+ * end look like more parameters). What a postgres:// URL leaves out and
+ * libpq's variables or defaults give (PGHOST, PGPORT, PGUSER or the system
+ * user, PGPASSWORD, PGDATABASE or the user name) is shown as if in the URL, so
+ * that the log names the database really used; a PGHOST that is a socket
+ * directory goes in `?host=`.
  */
 export function describeStorage(storage: Storage, env: NodeJS.ProcessEnv = {}): string {
   if (storage.kind === 'memory') return 'memory';
   if (storage.kind === 'pglite') return storage.dataDir === undefined ? 'pglite:memory' : `pglite:${storage.dataDir}`;
   const url = new URL(storage.url);
-  if (url.hostname === '' && !url.searchParams.has('host')) {
+  const params = [...url.searchParams];
+  const given = (name: string) => params.find(([key]) => key === name)?.[1];
+  const added: [string, string][] = [];
+  if (url.hostname === '' && given('host') === undefined) {
     const host = env.PGHOST || 'localhost';
-    if (host.startsWith('/')) url.searchParams.set('host', host);
+    if (host.startsWith('/')) added.push(['host', host]);
     else url.hostname = host;
   }
-  if (url.port === '' && !url.searchParams.has('port') && env.PGPORT) {
-    if (url.hostname === '') url.searchParams.set('port', env.PGPORT);
+  if (url.port === '' && given('port') === undefined && env.PGPORT) {
+    if (url.hostname === '') added.push(['port', env.PGPORT]);
     else url.port = env.PGPORT;
   }
-  const user = url.username === '' ? (url.searchParams.get('user') ?? defaultDatabaseUser(env)) : percentDecoded(url.username);
+  const user = url.username === '' ? (given('user') ?? defaultDatabaseUser(env)) : percentDecoded(url.username);
   // A URL without a host holds no user: libpq's ?user= then.
-  if (url.username === '' && !url.searchParams.has('user') && user !== undefined) {
-    if (url.hostname === '') url.searchParams.set('user', user);
+  if (url.username === '' && given('user') === undefined && user !== undefined) {
+    if (url.hostname === '') added.push(['user', user]);
     else url.username = encodeURIComponent(user);
   }
-  if (url.password === '' && !url.searchParams.has('password') && env.PGPASSWORD) url.password = 'x';
+  if (url.password === '' && given('password') === undefined && env.PGPASSWORD) url.password = 'x';
   // node-postgres, as libpq, connects to the database named as the user when none is given.
   const database = url.pathname === '' || url.pathname === '/' ? env.PGDATABASE || user : undefined;
   if (database !== undefined) url.pathname = `/${encodeURIComponent(database)}`;
   if (url.password !== '') url.password = '***';
-  for (const name of new Set(url.searchParams.keys())) {
-    if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');
-  }
+  url.search = '';
   url.hash = '';
-  return url.href;
+  const query = shownQuery(params, added);
+  return query === '' ? url.href : `${url.href}?${query}`;
+}
+
+/** The query for logs: written as text, since URLSearchParams would write a space as + (libpq's +). */
+function shownQuery(params: [string, string][], added: [string, string][]): string {
+  const secret = params.findIndex(([name]) => SECRET_PARAMETER.test(name));
+  const shown = [...(secret === -1 ? params : params.slice(0, secret)), ...added].map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  if (secret === -1) return shown.join('&');
+  return [...shown, `${encodeURIComponent(params[secret][0])}=***`, ...(secret < params.length - 1 ? ['…'] : [])].join('&');
 }

@@ -108,7 +108,8 @@ test('?password= is masked like the password; sslpassword, which node-postgres i
   expect(result).toEqual({
     code: 1,
     stdout: '',
-    stderr: `users-server: migrate: database unavailable (postgres://app@127.0.0.1:${port}/users?password=***&sslmode=disable): connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    // What follows ?password= may be a piece of the password (an unencoded &): not shown either.
+    stderr: `users-server: migrate: database unavailable (postgres://app@127.0.0.1:${port}/users?password=***&…): connect ECONNREFUSED 127.0.0.1:${port}\n`,
   });
   expect(await server(['migrate', `--database-url=postgres://app@127.0.0.1:${port}/users?sslpassword=hunter2`])).toEqual({
     code: 2,
@@ -207,6 +208,77 @@ test('no PGDATABASE and a URL without one: the database named as the user is mig
     await admin.query(`DROP ROLE IF EXISTS ${role}`);
     await admin.end();
   }
+});
+
+describe("libpq's reading of the URL, against a real role and database", () => {
+  const role = `users_plus_${process.pid}`;
+  let admin: Client;
+  let url: URL;
+  let plusDatabase: string;
+  beforeAll(async () => {
+    url = new URL(database.url);
+    admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'a+b'`);
+    plusDatabase = `users_plus_db_${process.pid}`;
+    await otherDatabase(plusDatabase, `OWNER ${role}`);
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${plusDatabase} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS "users:colon_${process.pid}" WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  });
+
+  test('a + in ?password= is itself (psql connects with a+b; URLSearchParams would send "a b")', async () => {
+    const result = await server(['migrate', `--database-url=postgres://${role}@${url.host}/${plusDatabase}?password=a+b`]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonLines(result.stdout)).toEqual([expect.objectContaining({ storage: `postgres://${role}@${url.host}/${plusDatabase}?password=***`, migrations_applied: 1 })]);
+  });
+
+  test('a percent-encoded database name is decoded in full: %3A is :', async () => {
+    await admin.query(`CREATE DATABASE "users:colon_${process.pid}" OWNER ${role}`);
+    const result = await server(['migrate', `--database-url=postgres://${role}:a%2Bb@${url.host}/users%3Acolon_${process.pid}`]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonLines(result.stdout)).toEqual([expect.objectContaining({ storage: `postgres://${role}:***@${url.host}/users%3Acolon_${process.pid}`, migrations_applied: 1 })]);
+  });
+
+  test('a port with leading zeros is its number, in the URL, ?port= and PGPORT', async () => {
+    const viaUrl = await server(['migrate', `--database-url=postgres://${role}:a%2Bb@${url.hostname}:0${url.port}/${plusDatabase}`]);
+    expect(viaUrl).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonLines(viaUrl.stdout)).toEqual([expect.objectContaining({ storage: `postgres://${role}:***@${url.host}/${plusDatabase}` })]);
+    expect(await server(['migrate', `--database-url=postgres://${role}:a%2Bb@${url.hostname}/${plusDatabase}?port=00${url.port}`])).toMatchObject({ code: 0, stderr: '' });
+    expect(await server(['migrate', `--database-url=postgres://${role}:a%2Bb@${url.hostname}/${plusDatabase}`], { PGPORT: `0${url.port}` })).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+test('sslmode=disable: SSL files named in PGSSL* or the URL are neither read nor checked, as libpq (the connection is plain)', async () => {
+  const missing = path.join(root.path, 'no-such.pem');
+  const env = { PGSSLROOTCERT: missing, PGSSLCERT: missing, PGSSLKEY: missing };
+  expect(await server(['migrate', `--database-url=${database.url}?sslmode=disable`], env)).toMatchObject({ code: 0, stderr: '' });
+  expect(await server(['migrate', `--database-url=${database.url}`], { ...env, PGSSLMODE: 'disable' })).toMatchObject({ code: 0, stderr: '' });
+  expect(await server(['migrate', `--database-url=${database.url}?sslmode=disable&sslrootcert=${missing}`])).toMatchObject({ code: 0, stderr: '' });
+});
+
+test('a socket directory with no server: exit 1, "database unavailable" naming the connection, as over TCP', async () => {
+  const socket = path.join(root.path, '.s.PGSQL.5432');
+  const where = `postgres:///users?host=${encodeURIComponent(root.path)}&user=app`;
+  expect(await server(['migrate', `--database-url=postgres://app@/users?host=${root.path}`])).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: migrate: database unavailable (${where}): connect ENOENT ${socket}\n`,
+  });
+  expect(await server(['--address=127.0.0.1:0', '--metrics-address=', `--database-url=postgres://%2F${root.path.slice(1).replaceAll('/', '%2F')}/users`], { PGUSER: 'app' })).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: cannot start: database unavailable (postgres://app@${encodeURIComponent(root.path)}/users): connect ENOENT ${socket}\n`,
+  });
+  expect(await server(['migrate', '--database-url=postgres:///users'], { PGHOST: root.path, PGUSER: 'app' })).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `users-server: migrate: database unavailable (${where}): connect ENOENT ${socket}\n`,
+  });
 });
 
 test('a database that is not UTF8: exit 1, one line saying it must be (before any migration runs)', async () => {

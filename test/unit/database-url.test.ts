@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeStorage, parseDatabaseUrl } from '../../src/repository/database-url';
 import { postgresClientConfig } from '../../src/repository/sql/postgres-client-config';
-import { ConfigError } from '../../src/shared/config-error';
+import { ConfigError, UnusableFileError } from '../../src/shared/config-error';
 import { parseServerConfig } from '../../src/server/config';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -24,9 +24,16 @@ describe('parseDatabaseUrl', () => {
     ['pglite:data/~/x', { kind: 'pglite', dataDir: path.resolve('data/~/x') }],
     ['postgres://u:p@[::1]:5432/users', { kind: 'postgres', url: 'postgres://u:p@[::1]:5432/users' }],
     // libpq's socket form: a user but no host has no URL form; user, password and port go to parameters of the same meaning.
-    ['postgres://postgres:p%40w@/users?host=/tmp/pg&port=18511', { kind: 'postgres', url: 'postgres:///users?host=%2Ftmp%2Fpg&port=18511&user=postgres&password=p%40w' }],
+    ['postgres://postgres:p%40w@/users?host=/tmp/pg&port=18511', { kind: 'postgres', url: 'postgres:///users?host=/tmp/pg&port=18511&user=postgres&password=p%40w' }],
     ['postgres://app@:5433/users', { kind: 'postgres', url: 'postgres:///users?user=app&port=5433' }],
     ['postgres://app:pw@/users?user=other', { kind: 'postgres', url: 'postgres:///users?user=other&password=pw' }],
+    // libpq reads + in the query as itself (URLSearchParams, and so node-postgres, as a space): kept as %2B.
+    ['postgres://u@db/x?password=a+b&application_name=c+d', { kind: 'postgres', url: 'postgres://u@db/x?password=a%2Bb&application_name=c%2Bd' }],
+    // Moved parameters are appended as text: a %20 already there stays a space, not a + (URLSearchParams would write it +).
+    ['postgres://u:p+q@/x?host=/tmp&application_name=a%20b+c', { kind: 'postgres', url: 'postgres:///x?host=/tmp&application_name=a%20b%2Bc&user=u&password=p%2Bq' }],
+    // Leading zeros in a port are the number's, as libpq and the URL parser read them.
+    ['postgres://u:p@db:018661/users', { kind: 'postgres', url: 'postgres://u:p@db:018661/users' }],
+    ['postgres://app@:05433/users', { kind: 'postgres', url: 'postgres:///users?user=app&port=05433' }],
   ])('%j', (raw, expected) => {
     expect(parseDatabaseUrl(raw)).toEqual(expected);
   });
@@ -44,6 +51,13 @@ describe('parseDatabaseUrl', () => {
     ['postgres://postgres:pw@[::1/users', 'host "[::1": not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT'],
     ['postgres://postgres:pw@[db.internal]:5432/users', 'host "[db.internal]:5432": not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT'],
     ['postgres://postgres:pw@h1:18599,h2:18511/users', 'several hosts ("h1:18599,h2:18511"): not supported by node-postgres: give one host'],
+    ['postgres://u:p@db:0065536/users', 'port 0065536: expected a port number from 1 to 65535'],
+    // No @: what follows a : may be a password (the host forgotten), so nothing of it is shown, digits or not.
+    ['postgres://admin:s3cret/users', 'no host, or a bad port: what follows ":" is not a port number from 1 to 65535 (with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
+    ['postgres://admin:990099/users', 'no host, or a bad port: what follows ":" is not a port number from 1 to 65535 (with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
+    ['postgres://db:abc/users', 'no host, or a bad port: what follows ":" is not a port number from 1 to 65535 (with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
+    ['postgres://admin:s3cr,et/users', 'several hosts, or no host: a comma before the path (node-postgres takes one host; with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
+    ['postgres://[admin:s3cret/users', 'host: not a valid IPv6 address: write it as [ADDRESS] or [ADDRESS]:PORT'],
     ['postgres://postgres:pw@my host/users', 'host "my host": not a valid host name'],
     // Without //, the password would be read as a path: the database name, echoed by PostgreSQL.
     ['postgres:admin:hunter2@db.internal/users', 'expected postgres:// then [USER[:PASSWORD]@]HOST[:PORT]/DATABASE'],
@@ -58,6 +72,7 @@ describe('parseDatabaseUrl', () => {
     ['postgres://u:12?user=hunter2@db/users', 'not a valid postgres:// URL (check the characters of the password: percent-encode @ : / ? #)'],
   ])('%j is refused with one line that never repeats the URL', (raw, message) => {
     expect(() => parseDatabaseUrl(raw)).toThrow(new Error(message));
+    expect(message).not.toMatch(/s3c|cr,et|990099/);
   });
 });
 
@@ -65,8 +80,13 @@ describe('describeStorage (what logs show)', () => {
   const osUser = os.userInfo().username;
   test.each([
     ['postgres://app:s3cret@db:5432/users', 'postgres://app:***@db:5432/users'],
-    ['postgres://app@db/users?password=s3cret&sslmode=require', 'postgres://app@db/users?password=***&sslmode=require'],
-    ['postgres://u@h/db?sslpassword=hunter2&sslmode=require', 'postgres://u@h/db?sslpassword=***&sslmode=require'],
+    // What follows ?password= may be a piece of the password (an unencoded &): not shown either.
+    ['postgres://app@db/users?password=s3cret&sslmode=require', 'postgres://app@db/users?password=***&…'],
+    ['postgres://app@db/users?sslmode=require&password=se&cret', 'postgres://app@db/users?sslmode=require&password=***&…'],
+    ['postgres://u@h/db?sslpassword=hunter2&sslmode=require', 'postgres://u@h/db?sslpassword=***&…'],
+    ['postgres://app:pw@db/users?sslmode=require&password=s3cret', 'postgres://app:***@db/users?sslmode=require&password=***'],
+    // A space is %20, a + is itself (%2B): as libpq would read the URL shown.
+    ['postgres://app@db/users?application_name=a%20b+c', 'postgres://app@db/users?application_name=a%20b%2Bc'],
     // An @ in the password, unencoded, is still all masked (the URL keeps the last @ as the separator).
     ['postgres://users:Tr0ub@dor@db.internal:5432/users', 'postgres://users:***@db.internal:5432/users'],
     ['postgres://user@srv:p%2Fss@db/users', 'postgres://user%40srv:***@db/users'],
@@ -92,6 +112,8 @@ describe('describeStorage (what logs show)', () => {
     ['postgres://a%zz@db', {}, 'postgres://a%zz@db/a%25zz'],
     ['postgres://', { PGHOST: '/run/postgresql', PGPORT: '5433', PGUSER: 'app' }, 'postgres:///app?host=%2Frun%2Fpostgresql&port=5433&user=app'],
     ['postgres://', { PGUSER: 'app' }, 'postgres://app@localhost/app'],
+    // What libpq's variables add goes before ?password=, so that it is shown.
+    ['postgres:///users?password=pw&application_name=a', { PGHOST: '/run/postgresql', PGUSER: 'app' }, 'postgres:///users?host=%2Frun%2Fpostgresql&user=app&password=***&…'],
   ])('%j with libpq variables %j → %j', (raw, env, shown) => {
     expect(describeStorage(parseDatabaseUrl(raw), env)).toBe(shown);
   });
@@ -131,6 +153,64 @@ describe('postgresClientConfig: libpq semantics', () => {
   test('PGSSLMODE and PGSSLROOTCERT apply when the URL does not say', () => {
     expect(postgresClientConfig('postgres://db/users', { PGSSLMODE: 'verify-ca', PGSSLROOTCERT: certs.caCert }).ssl).toMatchObject({ ca: readFileSync(certs.caCert, 'utf8') });
     expect(postgresClientConfig('postgres://db/users?sslmode=disable', { PGSSLMODE: 'require' }).ssl).toBe(false);
+  });
+
+  test('without sslmode: plain text, or TLS with full verification when an SSL file is given (node-postgres; libpq would try TLS, then plain)', () => {
+    expect(postgresClientConfig('postgres://db/users', {}).ssl).toBeUndefined();
+    expect(postgresClientConfig('postgres://db/users', { PGSSLROOTCERT: certs.caCert }).ssl).toEqual({ ca: readFileSync(certs.caCert, 'utf8') });
+  });
+
+  test('sslmode=disable: the SSL files, of the URL or PGSSL*, are neither read nor checked (as libpq)', () => {
+    const missing = { PGSSLROOTCERT: '/nonexistent/ca.pem', PGSSLCERT: '/nonexistent/c.pem', PGSSLKEY: '/' };
+    expect(postgresClientConfig('postgres://db/users?sslmode=disable', missing).ssl).toBe(false);
+    expect(postgresClientConfig('postgres://db/users', { ...missing, PGSSLMODE: 'disable' }).ssl).toBe(false);
+    expect(postgresClientConfig('postgres://db/users?sslmode=disable&sslrootcert=/nonexistent/ca.pem&sslcert=/nonexistent/c.pem&sslkey=/', {}).ssl).toBe(false);
+    expect(postgresClientConfig('postgres://db/users?sslrootcert=system&sslmode=disable', { PGSSLROOTCERT: 'system' }).ssl).toBe(false);
+    // Without sslmode=disable, the same files are read, and refused.
+    expect(() => postgresClientConfig('postgres://db/users', missing)).toThrow(new Error('invalid PGSSLROOTCERT "/nonexistent/ca.pem": no such file'));
+  });
+
+  test('+ in the query is itself, as libpq reads it, in every parameter (URLSearchParams reads a space)', () => {
+    const url = parseDatabaseUrl('postgres://u@db/x?password=a+b&application_name=c+d&options=-c%20search_path%3Dapp+x') as { url: string };
+    expect(postgresClientConfig(url.url, {})).toMatchObject({ password: 'a+b', application_name: 'c+d', options: '-c search_path=app+x' });
+    // Also for a URL given straight, and in the host-less form, whose user and password move to the query.
+    expect(postgresClientConfig('postgres://u@db/x?user=a+b', {})).toMatchObject({ user: 'a+b' });
+    const hostless = parseDatabaseUrl('postgres://u+v:p+q@/x?host=/tmp&application_name=a%20b+c') as { url: string };
+    expect(postgresClientConfig(hostless.url, {})).toMatchObject({ host: '/tmp', user: 'u+v', password: 'p+q', application_name: 'a b+c' });
+    // A stray % (a password 50%off) is itself, and leaves the rest as it is (pg-connection-string re-encoded the URL: %2B read as %2B).
+    expect(postgresClientConfig('postgres://u:50%off@db/x?application_name=a+b&options=-c%20x%3Dy', {})).toMatchObject({ password: '50%off', application_name: 'a+b', options: '-c x=y' });
+  });
+
+  test.each([
+    ['postgres://u@db/a%3Ab', 'a:b'],
+    ['postgres://u@db/a%2Fb%20c%3F%C3%A9', 'a/b c?é'],
+    ['postgres://u@/a%3Ab?host=/tmp', 'a:b'],
+    ['postgres://%2Ftmp/a%3Ab', 'a:b'],
+    // A % not followed by two hex digits is itself, as node-postgres reads it.
+    ['postgres://u@db/a%zz%3A', 'a%zz:'],
+  ])('the database %j is percent-decoded in full, as libpq: %j', (raw, database) => {
+    expect(postgresClientConfig((parseDatabaseUrl(raw) as { url: string }).url, {}).database).toBe(database);
+  });
+
+  test('a port with leading zeros is its number, as libpq and the URL parser read it', () => {
+    expect(postgresClientConfig('postgres://db:018661/users', {}).port).toBe(18661);
+    expect(postgresClientConfig('postgres://db/users?port=018661', {}).port).toBe(18661);
+    expect(postgresClientConfig('postgres://db/users', { PGPORT: '018661' }).port).toBe(18661);
+    expect(postgresClientConfig((parseDatabaseUrl('postgres://app@:05433/users') as { url: string }).url, {}).port).toBe(5433);
+    expect(() => postgresClientConfig('postgres://db/users?port=0065536', {})).toThrow(new Error('invalid the database URL: port 0065536: expected a port number from 1 to 65535'));
+  });
+
+  test('an SSL file named after ?password= is not shown (it may be a piece of the password), its problem is', () => {
+    const hidden = 'not shown, as it may be part of the password: percent-encode & in a password as %26';
+    expect(() => postgresClientConfig('postgres://u@db/x?password=ab&sslrootcert=/nonexistent/s3cr3t', {})).toThrow(
+      new UnusableFileError(`invalid the database URL: an SSL file named after password= (${hidden}): no such file`),
+    );
+    expect(() => postgresClientConfig(`postgres://u@db/x?password=ab&sslcert=${certs.clientCert}&sslkey=${certs.serverKey}`, {})).toThrow(
+      new UnusableFileError(`invalid the database URL: an SSL file named after password= (${hidden}): a certificate and a key that are no pair`),
+    );
+    // Before ?password=, or from a variable, the file is named.
+    expect(() => postgresClientConfig('postgres://u@db/x?sslrootcert=/nonexistent/ca.pem&password=ab', {})).toThrow(new Error('invalid sslrootcert of the database URL "/nonexistent/ca.pem": no such file'));
+    expect(() => postgresClientConfig('postgres://u@db/x?password=ab', { PGSSLROOTCERT: '/nonexistent/ca.pem' })).toThrow(new Error('invalid PGSSLROOTCERT "/nonexistent/ca.pem": no such file'));
   });
 
   test('sslmode=prefer is refused: node-postgres cannot fall back to plain text', () => {
@@ -200,6 +280,8 @@ describe('postgresClientConfig: libpq semantics', () => {
   });
 });
 
+const AFTER_PASSWORD_NOTE = 'not shown, as it may be part of the password: percent-encode & in a password as %26';
+
 describe('server settings --database-url and --database-pool-size', () => {
   const configError = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
     try {
@@ -257,12 +339,27 @@ describe('server settings --database-url and --database-pool-size', () => {
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-ca' }, 'invalid DATABASE_URL: sslmode "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'verify-ca' }, 'invalid PGSSLMODE "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
     [[], { DATABASE_URL: 'postgres://', PGHOST: 'h1,h2', PGUSER: 'u', PGPASSWORD: 'hunter2' }, 'invalid PGHOST "h1,h2": several hosts: not supported by node-postgres: give one host'],
+    // After ?password=, names and values may be pieces of the password (an unencoded &): the problem is said, not them.
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=se&hunter2' }, `invalid DATABASE_URL: an unknown parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&sslmode=hunter2' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&port=hunter2' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&host=hun,ter2' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&lock_timeout=hunter2' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&sslrootcert=system&sslmode=verify-full' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&sslmode=verify-ca' }, `invalid DATABASE_URL: a bad value of a parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&hunter2=x&user=y' }, `invalid DATABASE_URL: an unknown parameter after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&ssl=hunter2' }, `invalid DATABASE_URL: a parameter users-server refuses after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?password=ab&password=hunter2' }, `invalid DATABASE_URL: a parameter given twice after password= (${AFTER_PASSWORD_NOTE})`],
+    [[], { DATABASE_URL: 'postgres://u@h/db?sslmode=fast&password=ab' }, 'invalid DATABASE_URL: sslmode "fast" is not supported: use one of disable, require, verify-ca, verify-full'],
+    // Exit 2 without the password's pieces: the host forgotten, the password taken for a port or a host list.
+    [[], { DATABASE_URL: 'postgres://admin:hunter2/users' }, 'invalid DATABASE_URL: no host, or a bad port: what follows ":" is not a port number from 1 to 65535 (with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
+    [['--database-url=postgres://admin:hun,ter2/users'], {}, 'invalid --database-url: several hosts, or no host: a comma before the path (node-postgres takes one host; with a password, the URL needs its host: postgres://USER:PASSWORD@HOST/DATABASE)'],
     [['--database-pool-size=0'], {}, 'invalid --database-pool-size "0": expected a whole number from 1 to 1000'],
     [[], { DATABASE_POOL_SIZE: 'ten' }, 'invalid DATABASE_POOL_SIZE "ten": expected a whole number from 1 to 1000'],
   ])('%j %j: %s', (argv, env, message) => {
     const error = configError(argv, env);
     expect(error).toBe(message);
-    expect(error).not.toContain('hunter2');
+    expect(error).not.toMatch(/hunter2|hun,ter2/);
   });
 
   test('the parameters node-postgres honours with libpq\'s meaning are taken', () => {

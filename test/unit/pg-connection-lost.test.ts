@@ -20,6 +20,10 @@ test.each([
   ['a pooled connection that broke while idle', true, true, new Error('Client has encountered a connection error and is not queryable')],
   ['57P03 the server starting or shutting down', false, true, sqlError('57P03', 'the database system is shutting down')],
   ['a refused connection', false, true, networkError('ECONNREFUSED')],
+  // A socket directory where no server listens: the same "database unavailable" as a refused TCP connection.
+  ['a socket path with no server', false, true, Object.assign(new Error('connect ENOENT /tmp/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' })],
+  ['a socket path not allowed', false, true, Object.assign(new Error('connect EACCES /run/postgresql/.s.PGSQL.5432'), { code: 'EACCES', syscall: 'connect' })],
+  ['a missing file, not a connection', false, false, Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: 'ENOENT', syscall: 'open' })],
   ['a connection that got no answer in time', false, true, new Error('Connection terminated due to connection timeout')],
   ['a statement that got no answer in time', false, true, new Error('Query read timeout')],
   ['28P01 a refused password', false, true, sqlError('28P01', 'password authentication failed for user "nobody"')],

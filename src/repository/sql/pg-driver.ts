@@ -93,8 +93,9 @@ export class PgDriver implements SqlDriver {
     if (error instanceof DatabaseTlsError) return true;
     if (error instanceof DatabaseError) return error.code !== undefined && (isUnavailableSqlState(error.code) || error.code.startsWith('28'));
     if (!(error instanceof Error)) return false;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== undefined) return NETWORK_ERROR_CODES.has(code);
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    // Any failed connect(): a socket path too (ENOENT: no server has created it; EACCES).
+    if (code !== undefined) return NETWORK_ERROR_CODES.has(code) || syscall === 'connect';
     return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed/i.test(error.message);
   }
 

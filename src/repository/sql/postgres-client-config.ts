@@ -1,10 +1,11 @@
 import type { PoolConfig } from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
-import { readCertificates, readKeyPair, readPrivateKey, type NamedFile } from '../../shared/pem-file';
+import { UnusableFileError } from '../../shared/config-error';
+import { PemFileError, readCertificates, readKeyPair, readPrivateKey, type NamedFile } from '../../shared/pem-file';
 import { quote } from '../../shared/quote';
-import { defaultDatabaseUser, portProblem } from '../database-url';
+import { defaultDatabaseUser, percentDecoded, plusAsItself, portProblem } from '../database-url';
 import { passwordFromFile } from './password-file';
-import { urlParameterProblem } from './postgres-url-parameters';
+import { AFTER_PASSWORD, followsPassword, urlParameterProblem } from './postgres-url-parameters';
 
 // libpq's SSL variables, used when the URL does not set the parameter (as libpq does).
 const LIBPQ_SSL_VARIABLES = { sslmode: 'PGSSLMODE', sslrootcert: 'PGSSLROOTCERT', sslcert: 'PGSSLCERT', sslkey: 'PGSSLKEY' } as const;
@@ -14,6 +15,8 @@ const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
 interface Setting {
   value: string;
   variable?: string;
+  /** A parameter after ?password=: maybe a piece of the password, never shown. */
+  hidden?: boolean;
 }
 
 /**
@@ -40,7 +43,9 @@ export function checkPostgresSettings(url: string, env: NodeJS.ProcessEnv, urlSo
  */
 export function postgresClientConfig(url: string, env: NodeJS.ProcessEnv, urlSource = 'the database URL'): PoolConfig {
   const { withSsl, settings, port } = settingsOf(url, env, urlSource);
-  checkSslFiles(settings, urlSource);
+  // As libpq: with sslmode=disable the SSL files are not used, so neither read nor checked (pg-connection-string would read them).
+  if (settings.get('sslmode')?.value === 'disable') for (const parameter of SSL_FILES) withSsl.searchParams.delete(parameter);
+  else checkSslFiles(settings, urlSource);
   let config: PoolConfig;
   try {
     config = toClientConfig(parse(withSsl.href, { useLibpqCompat: true }));
@@ -51,15 +56,27 @@ export function postgresClientConfig(url: string, env: NodeJS.ProcessEnv, urlSou
   // What the URL leaves out, from `env` as libpq would (not pg's own reading of process.env, and not $USER):
   // messages and logs then name the host, user and database really used.
   const user = config.user || defaultDatabaseUser(env);
-  const connection = { host: config.host || env.PGHOST || 'localhost', port: config.port ?? port ?? 5432, user, database: config.database || env.PGDATABASE || user };
+  // The path percent-decoded in full, as libpq (pg-connection-string's decodeURI leaves a%3Ab as is).
+  const database = percentDecoded(withSsl.pathname.slice(1)) || env.PGDATABASE || user;
+  const connection = { host: config.host || env.PGHOST || 'localhost', port: config.port ?? port ?? 5432, user, database };
   // No password in the URL or PGPASSWORD: the password file's, read by us (see password-file.ts).
   return { ...config, ...connection, password: config.password || env.PGPASSWORD || passwordFromFile(env, connection) };
 }
 
-/** `invalid PGSSLMODE "x"` or `invalid DATABASE_URL: sslmode "x"`: the value, named where it came from. */
-function invalid(setting: Setting, parameter: string, urlSource: string): string {
-  return setting.variable ? `invalid ${setting.variable} ${quote(setting.value)}` : `invalid ${urlSource}: ${parameter} ${quote(setting.value)}`;
+/**
+ * `invalid PGSSLMODE "x": problem` or `invalid DATABASE_URL: sslmode "x": problem`: the value, named where it
+ * came from; after ?password=, neither name nor value.
+ */
+function invalid(setting: Setting, parameter: string, urlSource: string, problem: string): string {
+  if (setting.variable) return `invalid ${setting.variable} ${quote(setting.value)}: ${problem}`;
+  return setting.hidden ? hiddenProblem(urlSource) : `invalid ${urlSource}: ${parameter} ${quote(setting.value)}: ${problem}`;
 }
+
+function hiddenProblem(urlSource: string, what = 'a bad value of a parameter'): string {
+  return `invalid ${urlSource}: ${what} after password= (${AFTER_PASSWORD})`;
+}
+
+const SSL_FILES = ['sslrootcert', 'sslcert', 'sslkey'] as const;
 
 function checkSslFiles(settings: Map<string, Setting>, urlSource: string): void {
   const file = (parameter: string): NamedFile | undefined => {
@@ -68,15 +85,34 @@ function checkSslFiles(settings: Map<string, Setting>, urlSource: string): void 
     if (setting === undefined || setting.value === '') return undefined;
     return { path: setting.value, source: setting.variable ?? `${parameter} of ${urlSource}` };
   };
-  const [rootCert, cert, key] = [file('sslrootcert'), file('sslcert'), file('sslkey')];
-  if (rootCert) readCertificates(rootCert);
-  if (cert && key) readKeyPair(cert, key);
-  else if (cert) readCertificates(cert);
-  else if (key) readPrivateKey(key);
+  const [rootCert, cert, key] = SSL_FILES.map(file);
+  // Messages name the file: one named after ?password= may be a piece of the password, and is not shown.
+  const read = (parameters: string[], work: () => unknown): void => {
+    try {
+      work();
+    } catch (error) {
+      if (!parameters.some((parameter) => settings.get(parameter)?.hidden)) throw error;
+      const reason = error instanceof PemFileError ? error.reason : 'a certificate and a key that are no pair';
+      throw new UnusableFileError(`${hiddenProblem(urlSource, 'an SSL file named')}: ${reason}`);
+    }
+  };
+  if (rootCert) read(['sslrootcert'], () => readCertificates(rootCert));
+  if (cert && key) read(['sslcert', 'sslkey'], () => readKeyPair(cert, key));
+  else if (cert) read(['sslcert'], () => readCertificates(cert));
+  else if (key) read(['sslkey'], () => readPrivateKey(key));
+}
+
+/**
+ * A % not followed by two hex digits (a password 50%off) is itself, written
+ * %25: pg-connection-string would otherwise encode the whole URL again, and
+ * read every %2B, %3D… there as such.
+ */
+function strayPercentEncoded(url: string): string {
+  return url.replace(/%(?![0-9a-f]{2})/gi, '%25');
 }
 
 function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { withSsl: URL; settings: Map<string, Setting>; port?: number } {
-  const withSsl = new URL(url);
+  const withSsl = new URL(strayPercentEncoded(plusAsItself(url)));
   const parameterProblem = urlParameterProblem(withSsl.searchParams);
   if (parameterProblem !== undefined) throw new Error(`invalid ${urlSource}: ${parameterProblem}`);
   if (withSsl.username === '' && !withSsl.searchParams.get('user') && defaultDatabaseUser(env) === undefined) {
@@ -86,8 +122,9 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
   for (const [parameter, variable] of Object.entries(LIBPQ_SSL_VARIABLES)) {
     const fromUrl = withSsl.searchParams.get(parameter);
     const value = env[variable];
-    if (fromUrl !== null) settings.set(parameter, { value: fromUrl });
-    else if (value) {
+    if (fromUrl !== null) settings.set(parameter, { value: fromUrl, hidden: followsPassword(withSsl.searchParams, parameter) });
+    // With sslmode=disable (the URL's or PGSSLMODE), libpq uses no SSL file: PGSSLROOTCERT and the others are not read.
+    else if (value && !(parameter !== 'sslmode' && settings.get('sslmode')?.value === 'disable')) {
       withSsl.searchParams.set(parameter, value);
       settings.set(parameter, { value, variable });
     }
@@ -96,26 +133,24 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
   if (sslmode !== undefined && !SSL_MODES.includes(sslmode.value)) {
     // prefer and allow fall back to plain text in libpq; pg cannot, so they are refused rather than guessed.
     const supported = `use one of ${SSL_MODES.join(', ')}`;
-    throw new Error(
-      sslmode.variable
-        ? `invalid ${sslmode.variable} ${quote(sslmode.value)}: not supported: ${supported}`
-        : `invalid ${urlSource}: sslmode ${JSON.stringify(sslmode.value)} is not supported: ${supported}`,
-    );
+    if (sslmode.variable) throw new Error(`invalid ${sslmode.variable} ${quote(sslmode.value)}: not supported: ${supported}`);
+    throw new Error(sslmode.hidden ? hiddenProblem(urlSource) : `invalid ${urlSource}: sslmode ${JSON.stringify(sslmode.value)} is not supported: ${supported}`);
   }
   const rootCert = settings.get('sslrootcert');
-  if (rootCert?.value === 'system') {
-    throw new Error(`${invalid(rootCert, 'sslrootcert', urlSource)}: the system's CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)`);
+  if (rootCert?.value === 'system' && sslmode?.value !== 'disable') {
+    throw new Error(invalid(rootCert, 'sslrootcert', urlSource, "the system's CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)"));
   }
   // pg-connection-string refuses it too, in a paragraph.
   if (sslmode?.value === 'verify-ca' && !rootCert?.value) {
-    throw new Error(`${invalid(sslmode, 'sslmode', urlSource)}: needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server's certificate`);
+    throw new Error(invalid(sslmode, 'sslmode', urlSource, "needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server's certificate"));
   }
   if (env.PGHOST?.includes(',')) throw new Error(`invalid PGHOST ${quote(env.PGHOST)}: several hosts: not supported by node-postgres: give one host`);
   // pg passes a port that is not a number (NaN) or out of range to net.connect, which throws where pg cannot catch it.
-  for (const port of [withSsl.port, withSsl.searchParams.get('port')]) {
-    const problem = port ? portProblem(port) : undefined;
-    if (problem !== undefined) throw new Error(`invalid ${urlSource}: ${problem}`);
-  }
+  const urlPortProblem = withSsl.port ? portProblem(withSsl.port) : undefined;
+  if (urlPortProblem !== undefined) throw new Error(`invalid ${urlSource}: ${urlPortProblem}`);
+  const parameterPort = withSsl.searchParams.get('port');
+  const parameterPortProblem = parameterPort ? portProblem(parameterPort) : undefined;
+  if (parameterPortProblem !== undefined) throw new Error(followsPassword(withSsl.searchParams, 'port') ? hiddenProblem(urlSource) : `invalid ${urlSource}: ${parameterPortProblem}`);
   const portVariable = env.PGPORT;
   if (withSsl.port !== '' || withSsl.searchParams.has('port') || portVariable === undefined || portVariable === '') return { withSsl, settings };
   if (portProblem(portVariable) !== undefined) {

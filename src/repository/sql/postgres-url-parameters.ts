@@ -91,21 +91,39 @@ function wholeMilliseconds(value: string): string | undefined {
   return /^\d{1,9}$/.test(value) ? undefined : 'expected a whole number of milliseconds';
 }
 
+/** Why a message does not name a parameter that follows ?password=. */
+export const AFTER_PASSWORD = 'not shown, as it may be part of the password: percent-encode & in a password as %26';
+
 /**
  * What is wrong with a URL's query parameters, in a phrase (`unknown parameter
  * "sslmod" (did you mean sslmode?)`), or undefined. Never shows a value that
- * may be secret (a password).
+ * may be secret: a password, or any name or value after ?password= (a piece of
+ * a password holding an unencoded &).
  */
 export function urlParameterProblem(params: URLSearchParams): string | undefined {
   const seen = new Set<string>();
+  let afterPassword = false;
   for (const [name, value] of params) {
-    if (seen.has(name)) return `parameter ${quote(name)} is given twice`;
-    seen.add(name);
-    const refused = REFUSED[name];
-    if (refused !== undefined) return `parameter ${quote(name)}: ${refused}`;
-    if (!HONOURED.includes(name)) return `unknown parameter ${quote(name)}${didYouMean(name, KNOWN)}`;
-    const problem = VALUE_PROBLEMS[name]?.(value);
-    if (problem !== undefined) return `${name} ${quote(value)}: ${problem}`;
+    const problem = parameterProblem(name, value, seen);
+    if (problem !== undefined) return afterPassword ? `${problem.kind} after password= (${AFTER_PASSWORD})` : problem.shown;
+    if (name === 'password') afterPassword = true;
   }
   return undefined;
+}
+
+function parameterProblem(name: string, value: string, seen: Set<string>): { kind: string; shown: string } | undefined {
+  if (seen.has(name)) return { kind: 'a parameter given twice', shown: `parameter ${quote(name)} is given twice` };
+  seen.add(name);
+  const refused = REFUSED[name];
+  if (refused !== undefined) return { kind: 'a parameter users-server refuses', shown: `parameter ${quote(name)}: ${refused}` };
+  if (!HONOURED.includes(name)) return { kind: 'an unknown parameter', shown: `unknown parameter ${quote(name)}${didYouMean(name, KNOWN)}` };
+  const problem = VALUE_PROBLEMS[name]?.(value);
+  return problem === undefined ? undefined : { kind: 'a bad value of a parameter', shown: `${name} ${quote(value)}: ${problem}` };
+}
+
+/** Whether the parameter `name` of `params` comes after ?password=: messages then do not show its value. */
+export function followsPassword(params: URLSearchParams, name: string): boolean {
+  const names = [...params.keys()];
+  const password = names.indexOf('password');
+  return password !== -1 && names.indexOf(name) > password;
 }

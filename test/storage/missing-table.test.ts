@@ -91,3 +91,33 @@ test('dropped and restored as pg_restore --clean does: the same, and the restore
   expect(server.logLines('database available again: serving user.UserService')).toHaveLength(1);
   expect(server.logLines('unexpected error in call')).toEqual([]);
 });
+
+test('restored as pg_restore does it, the table before its indexes: no Create is stored meanwhile (one email would be stored twice), then served again', async () => {
+  await server?.stop();
+  server = await startStorageServer(database.url, ['--samples=false']);
+  const { client, health } = server;
+  expect((await client.create(aUser('twice@x.io'))).status?.code).toBe(Status_StatusCode.SUCCESS);
+  const userService = watchHealth(health, 'user.UserService');
+  expect(await userService.next()).toBe('SERVING');
+
+  // pg_restore --clean: drop, create the table bare, copy the rows; the primary key and the indexes come last.
+  await admin.query('CREATE TABLE users_saved AS TABLE users');
+  await admin.query('DROP TABLE users');
+  await admin.query('CREATE TABLE users (LIKE users_saved)');
+  await admin.query('INSERT INTO users SELECT * FROM users_saved');
+  expect(await clientErrorOf(client.create(aUser('twice@x.io')))).toEqual(MISSING);
+  expect(await clientErrorOf(client.create(aUser('TWICE@x.io')))).toEqual(MISSING);
+  expect(await userService.next()).toBe('NOT_SERVING');
+  expect((await admin.query("SELECT count(*)::integer AS n FROM users WHERE email_key = 'twice@x.io'")).rows).toEqual([{ n: 1 }]);
+
+  await admin.query('ALTER TABLE users ADD PRIMARY KEY (id)');
+  await admin.query('CREATE UNIQUE INDEX users_email_key ON users (email_key)');
+  expect(await userService.next()).toBe('SERVING');
+  const again = await client.create(aUser('twice@x.io'));
+  expect(again.status).toEqual({ code: Status_StatusCode.FAILED, msg: 'email already exists' });
+  expect((await client.create(aUser('new@x.io'))).status?.code).toBe(Status_StatusCode.SUCCESS);
+  expect(server.logLines('database schema missing: user.UserService is NOT_SERVING until the users table is back')).toEqual([
+    expect.objectContaining({ level: 'error', error: 'there is no unique or exclusion constraint matching the ON CONFLICT specification' }),
+  ]);
+  expect(server.logLines('unexpected error in call')).toEqual([]);
+});

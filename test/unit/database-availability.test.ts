@@ -13,10 +13,15 @@ function fakeDatabase() {
   let up = true;
   let table = true;
   let pings = 0;
+  let lostChecks = 0;
   const availability = new DatabaseAvailability(
     {
       check: async () => {
         pings += 1;
+        if (lostChecks > 0) {
+          lostChecks -= 1;
+          throw new Lost('terminating connection due to administrator command');
+        }
         if (!up) throw new Down('connect ECONNREFUSED');
         if (!table) throw noTable();
       },
@@ -37,6 +42,8 @@ function fakeDatabase() {
     pings: () => pings,
     set: (value: boolean) => (up = value),
     setTable: (value: boolean) => (table = value),
+    /** The next `count` checks lose their own connection (a storm of kills). */
+    loseChecks: (count: number) => (lostChecks = count),
     /** Changes the database by `change`, then waits for the availability's next change of state. */
     changeAfter: async (change: () => void) => {
       const next = new Promise<void>((resolve) => changed.push(resolve));
@@ -169,6 +176,19 @@ describe('a connection lost under a call', () => {
     expect(db.pings()).toBe(1);
     expect(db.changes).toEqual([]);
     await expect(db.query()).resolves.toBe('rows');
+    db.availability.stop();
+  });
+
+  test.each([
+    [2, 'database connection lost', []],
+    [3, 'database unavailable', ['database unavailable: terminating connection due to administrator command']],
+  ])('checks that lose their own connection are tried again: %d lost in a row: %s', async (lost, message, changes) => {
+    const db = fakeDatabase();
+    db.loseChecks(lost);
+    const error = await losingCall(db, 1, false).result.catch((e: unknown) => e);
+    expect(error).toMatchObject({ message });
+    expect(db.pings()).toBe(lost === 3 ? 3 : lost + 1);
+    expect(db.changes).toEqual(changes);
     db.availability.stop();
   });
 

@@ -22,6 +22,9 @@ export interface RunOptions {
 /** Shortages (too many connections, disk full) come and go with each call: reported at most once a minute. */
 export const SHORTAGE_REPORT_INTERVAL_MS = 60_000;
 
+/** Checks after a lost connection that may lose their own before the database counts as down. */
+const CHECKS_AFTER_LOSS = 3;
+
 /**
  * Whether the database answers. The first call that finds it unreachable
  * turns it "down": later calls fail at once (no wait for a connect timeout
@@ -120,10 +123,7 @@ export class DatabaseAvailability {
   /** A call's connection was lost (and its retry's, if any): down only if a new connection fails too. */
   private async afterLoss(lost: unknown): Promise<unknown> {
     if (this.down) return this.refusal();
-    this.checking ??= this.database.check().then(
-      () => undefined,
-      (error: unknown) => error,
-    ).finally(() => (this.checking = undefined));
+    this.checking ??= this.confirmReachable().finally(() => (this.checking = undefined));
     const checkFailure = await this.checking;
     const down = checkFailure === undefined ? undefined : this.downReason(checkFailure);
     if (down) {
@@ -132,6 +132,25 @@ export class DatabaseAvailability {
     }
     this.losses.report(lost);
     return new RepositoryUnavailableError({ cause: lost }, 'database connection lost');
+  }
+
+  /**
+   * The check, on a new connection; undefined when it passed, else its error. A check whose own connection is
+   * lost too (sessions killed in a storm, an administrator's loop) is tried again: down only if the database
+   * refuses it otherwise, or CHECKS_AFTER_LOSS checks in a row lose their connection.
+   */
+  private async confirmReachable(): Promise<unknown> {
+    let failure: unknown;
+    for (let attempt = 0; attempt < CHECKS_AFTER_LOSS; attempt++) {
+      try {
+        await this.database.check();
+        return undefined;
+      } catch (error) {
+        failure = error;
+        if (!this.database.isConnectionLost(error)) return error;
+      }
+    }
+    return failure;
   }
 
   private downReason(error: unknown): RepositoryUnavailableError | undefined {

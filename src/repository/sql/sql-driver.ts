@@ -49,9 +49,13 @@ export function isConnectionLostSqlState(code: string): boolean {
   return code === '57P01' || code === '57P02' || code === '08006' || code === '08003';
 }
 
-/** The users table is missing (renamed, dropped by a `pg_restore --clean`): SQLSTATE 42P01 undefined_table. */
+/**
+ * The users table is missing (renamed, dropped by a `pg_restore --clean`: SQLSTATE 42P01 undefined_table), or its
+ * unique email index is (a restore that has not built it yet: 42P10, no index for ON CONFLICT (email_key)).
+ */
 export function isSchemaMissing(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === '42P01';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '42P01' || code === '42P10';
 }
 
 /**

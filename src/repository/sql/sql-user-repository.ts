@@ -29,8 +29,9 @@ export class SqlUserRepository implements UserRepository {
 
   constructor(private readonly driver: SqlDriver) {
     this.availability = new DatabaseAvailability({
-      // On the users table: a database that answers without it (a restore under way) cannot serve.
-      check: () => driver.queryOnNewConnection('SELECT 1 FROM users LIMIT 0'),
+      // The users table and its unique email index: a database that answers without them (a restore under way:
+      // pg_restore creates the table, copies the rows, and only then the indexes) cannot serve. Inserts nothing.
+      check: () => driver.queryOnNewConnection('INSERT INTO users SELECT * FROM users WHERE false ON CONFLICT (email_key) DO NOTHING'),
       isUnavailable: (error) => driver.isUnavailable(error),
       isConnectionLost: (error) => driver.isConnectionLost(error),
     });
@@ -104,16 +105,35 @@ export class SqlUserRepository implements UserRepository {
 /** `retried`: an earlier attempt of this insert lost its connection, maybe after committing. */
 async function insertInto(session: SqlSession, record: UserRecord, retried = false): Promise<InsertResult> {
   const { user } = record;
-  const inserted = await session.query(
-    `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
-    [user.id, record.emailKey, user.email, user.firstName, user.lastName, record.foldedFirstName, record.foldedLastName, user.age, user.phone, user.address],
-  );
+  // The email's unique index named as the arbiter: without it (a restore under way) the insert fails (42P10, the
+  // schema is missing) instead of storing a second row of one email. The id is checked by the insert itself
+  // (NOT EXISTS), so that a taken id is a refusal rather than an error: only a race with another insert of the
+  // same id reaches the primary key (inside insertAll's transaction, that fails the whole set).
+  let inserted: unknown[];
+  try {
+    inserted = await session.query(
+      `INSERT INTO users (${COLUMNS})
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::integer, $9::text, $10::text
+       WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $1::text)
+       ON CONFLICT (email_key) DO NOTHING RETURNING id`,
+      [user.id, record.emailKey, user.email, user.firstName, user.lastName, record.foldedFirstName, record.foldedLastName, user.age, user.phone, user.address],
+    );
+  } catch (error) {
+    // Another insert of this id committed between the check and the insert: the primary key refused it.
+    if (!isIdTaken(error)) throw error;
+    inserted = [];
+  }
   if (inserted.length === 1) return { inserted: true };
   // Rows are never deleted, so the row that won the conflict is still there to tell which key it was.
   const [holder] = await session.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email_key = $1`, [record.emailKey]);
   // The lost attempt's own row (same id, email and fields): this insert did happen, once.
   if (retried && holder !== undefined && isDeepStrictEqual(toRecord(holder), record)) return { inserted: true };
   return { inserted: false, reason: holder !== undefined ? 'email-taken' : 'id-taken' };
+}
+
+function isIdTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'users_pkey';
 }
 
 /** LIKE treats % and _ as wildcards and \ as the escape: a name query matches them literally. */

@@ -50,6 +50,10 @@ async function main(): Promise<void> {
   try {
     config = parseServerConfig(migrateOnly ? argv.slice(1) : argv, process.env, `users-server ${buildInfo.version} (commit ${buildInfo.commit}, built ${buildInfo.date})`);
     if (migrateOnly && (config.database ?? { kind: 'memory' }).kind === 'memory') throw new ConfigError('migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema');
+    // Migrated, it would be gone with this process: a success that leaves nothing.
+    if (migrateOnly && config.database?.kind === 'pglite' && config.database.dataDir === undefined) {
+      throw new ConfigError('migrate needs a store that outlives it (postgres://… or pglite:PATH): pglite:memory is gone when migrate exits');
+    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return failStartup(error.message, error instanceof UnusableFileError ? 1 : 2);

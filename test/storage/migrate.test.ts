@@ -70,6 +70,14 @@ test.each([[[]], [['--database-url=']]])('migrate without a database (%j): exit 
   expect(await server(['migrate', ...flags])).toEqual({ code: 2, stdout: '', stderr: 'users-server: migrate needs --database-url (or DATABASE_URL): the in-memory store has no schema\n' });
 });
 
+test('migrate of pglite:memory, which would be gone when migrate exits: exit 2, one line', async () => {
+  expect(await server(['migrate', '--database-url=pglite:memory'])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'users-server: migrate needs a store that outlives it (postgres://… or pglite:PATH): pglite:memory is gone when migrate exits\n',
+  });
+});
+
 test('a bad URL: exit 2, one line naming the setting, never the password', async () => {
   expect(await server([], { DATABASE_URL: 'mysql://root:hunter2@db/users' })).toEqual({
     code: 2,

@@ -15,7 +15,9 @@ export async function loadSampleUsers(service: UserService, users: User[], sourc
   const outcome = await service.createAll(users);
   if (!outcome.ok) {
     const { email } = users[outcome.index];
-    throw new SampleUsersError(`${source}: entry ${outcome.index} (${email ? escape(email, ECHO_LIMIT) : 'no email'}): ${outcome.failure.message}`);
+    // Counted from 1, as users-cli create --from-file counts.
+    const hint = outcome.failure.kind === 'full' ? ' (raise --max-users, or --samples=false)' : '';
+    throw new SampleUsersError(`${source}: user ${outcome.index + 1} (${email ? escape(email, ECHO_LIMIT) : 'no email'}): ${outcome.failure.message}${hint}`);
   }
   return outcome.outcomes.filter((created) => created.ok).length;
 }

@@ -34,7 +34,7 @@ export async function readSampleUsersFile(path: string): Promise<User[]> {
   }
   if (!Array.isArray(data)) return fail('expected a JSON array of users');
   return data.map((entry: unknown, index) => {
-    const at = `entry ${index}`;
+    const at = `user ${index + 1}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${at}: expected an object`);
     const record = entry as Record<string, unknown>;
     for (const key of Object.keys(record)) {

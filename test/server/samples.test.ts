@@ -89,10 +89,10 @@ describe('a bad samples file stops the server: exit 1, one line naming the file 
   test.each<[string, string, (file: string) => string]>([
     ['bad JSON', '[{"email": ', (f) => `samples file ${f}: invalid JSON (Unexpected end of JSON input)`],
     ['not an array', '{"users": []}', (f) => `samples file ${f}: expected a JSON array of users`],
-    ['a wrong field type', '[{"email": "a@x.io", "age": "30"}]', (f) => `samples file ${f}: entry 0: field "age" must be a number`],
-    ['an unknown field', '[{"email": "a@x.io", "nick": "al"}]', (f) => `samples file ${f}: entry 0: unknown field "nick"`],
-    ['an invalid user', '[{"email": "a@x.io"}, {"email": "b@x.io", "age": 151}]', (f) => `samples file ${f}: entry 1 (b@x.io): user.age must be between 0 and 150, got 151`],
-    ['a duplicate email', '[{"email": "a@x.io"}, {"email": "A@x.io"}]', (f) => `samples file ${f}: entry 1 (A@x.io): email already exists`],
+    ['a wrong field type', '[{"email": "a@x.io", "age": "30"}]', (f) => `samples file ${f}: user 1: field "age" must be a number`],
+    ['an unknown field', '[{"email": "a@x.io", "nick": "al"}]', (f) => `samples file ${f}: user 1: unknown field "nick"`],
+    ['an invalid user', '[{"email": "a@x.io"}, {"email": "b@x.io", "age": 151}]', (f) => `samples file ${f}: user 2 (b@x.io): user.age must be between 0 and 150, got 151`],
+    ['a duplicate email', '[{"email": "a@x.io"}, {"email": "A@x.io"}]', (f) => `samples file ${f}: user 2 (A@x.io): email already exists`],
   ])('%s', async (_what, contents, message) => {
     const file = dir.write('bad.json', contents);
     expect(await runServer([`--samples-file=${file}`])).toEqual({ code: 1, stdout: '', stderr: `users-server: ${message(file)}\n` });

@@ -70,7 +70,7 @@ describe('PostgreSQL', () => {
     )).rows;
 
   test('users-server killed while loading samples: none of them stay, and the next start loads them all', async () => {
-    // The test holds an uncommitted row with entry 100's email: the load inserts entries 0-99, then waits on it.
+    // The test holds an uncommitted row with the 101st user's email: the load inserts the first 100, then waits on it.
     const blocker = toUserRecord(samples[100]);
     await holder.query('BEGIN');
     await holder.query(
@@ -80,7 +80,7 @@ describe('PostgreSQL', () => {
     const file = samplesFile('pg-samples.json', samples);
     const server = spawnServer(['--address=127.0.0.1:0', '--metrics-address=', '--logfmt=json', `--database-url=${database.url}`, `--samples-file=${file}`]);
     spawned.push(server);
-    // A state to reach, not a delay: the load's insert of entry 100 waiting on the held row.
+    // A state to reach, not a delay: the load's insert of user 101 waiting on the held row.
     while (!(await serverSessions()).some((b) => b.wait_event_type === 'Lock' && b.query.startsWith('INSERT INTO users'))) {
       if (server.child.exitCode !== null) throw new Error(`users-server exited before waiting on the held row: ${server.stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -97,11 +97,11 @@ describe('PostgreSQL', () => {
   });
 });
 
-test('a pglite: directory: a samples file refused at entry 150 stores none of it; fixed, the next start loads it whole', async () => {
+test('a pglite: directory: a samples file refused at user 151 stores none of it; fixed, the next start loads it whole', async () => {
   const url = `pglite:${path.join(root.path, 'pglite')}`;
   const file = samplesFile('pglite-samples.json', [...samples.slice(0, 150), { ...samples[150], age: 151 }, ...samples.slice(151)]);
   const refused = await run(process.execPath, [SERVER_BIN, '--address=127.0.0.1:0', '--metrics-address=', `--database-url=${url}`, `--samples-file=${file}`], { timeoutMs: 120_000 });
-  expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: `users-server: samples file ${file}: entry 150 (s150@samples.test): user.age must be between 0 and 150, got 151\n` });
+  expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: `users-server: samples file ${file}: user 151 (s150@samples.test): user.age must be between 0 and 150, got 151\n` });
 
   expect(await loadedOnRestart(url, samplesFile('pglite-samples.json', samples))).toBe(COUNT);
 });

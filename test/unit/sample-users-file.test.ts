@@ -100,16 +100,16 @@ describe('readSampleUsersFile', () => {
   });
 
   test.each([
-    ['a number entry', '[{"email": "a@x.io"}, 42]', 'entry 1: expected an object'],
-    ['a null entry', '[null]', 'entry 0: expected an object'],
-    ['an array entry', '[[]]', 'entry 0: expected an object'],
-    ['age as a string', '[{"email": "a@x.io"}, {"email": "b@x.io", "age": "30"}]', 'entry 1: field "age" must be a number'],
-    ['age null', '[{"email": "a@x.io", "age": null}]', 'entry 0: field "age" must be a number'],
-    ['age with a fraction', '[{"email": "a@x.io", "age": 30}, {"email": "b@x.io", "age": 3.5}]', 'entry 1: field "age" must be a whole number, got 3.5'],
-    ['email as a number', '[{"email": 7}]', 'entry 0: field "email" must be a string'],
-    ['id as a number (the Go format has string ids)', '[{"id": 1, "email": "a@x.io"}]', 'entry 0: field "id" must be a string'],
-    ['an unknown field', '[{"email": "a@x.io", "nickname": "al"}]', 'entry 0: unknown field "nickname"'],
-    ['the wire format\'s nested name', '[{"email": "a@x.io", "name": {"first": "A"}}]', 'entry 0: unknown field "name"'],
+    ['a number entry', '[{"email": "a@x.io"}, 42]', 'user 2: expected an object'],
+    ['a null entry', '[null]', 'user 1: expected an object'],
+    ['an array entry', '[[]]', 'user 1: expected an object'],
+    ['age as a string', '[{"email": "a@x.io"}, {"email": "b@x.io", "age": "30"}]', 'user 2: field "age" must be a number'],
+    ['age null', '[{"email": "a@x.io", "age": null}]', 'user 1: field "age" must be a number'],
+    ['age with a fraction', '[{"email": "a@x.io", "age": 30}, {"email": "b@x.io", "age": 3.5}]', 'user 2: field "age" must be a whole number, got 3.5'],
+    ['email as a number', '[{"email": 7}]', 'user 1: field "email" must be a string'],
+    ['id as a number (the Go format has string ids)', '[{"id": 1, "email": "a@x.io"}]', 'user 1: field "id" must be a string'],
+    ['an unknown field', '[{"email": "a@x.io", "nickname": "al"}]', 'user 1: unknown field "nickname"'],
+    ['the wire format\'s nested name', '[{"email": "a@x.io", "name": {"first": "A"}}]', 'user 1: unknown field "name"'],
   ])('%s', async (_what, text, problem) => {
     const path = dir.write('bad-entry.json', text);
     expect(await readError(path)).toBe(`samples file ${path}: ${problem}`);
@@ -144,37 +144,37 @@ describe('loadSampleUsers (as the server loads a samples file)', () => {
 
   test('an invalid user: the message names the entry, its email and the problem', async () => {
     const [message, source] = await loadError('[{"email": "a@x.io"}, {"email": "not-an-email", "age": 20}]');
-    expect(message).toBe(`${source}: entry 1 (not-an-email): user.email "not-an-email" is not a valid email address`);
+    expect(message).toBe(`${source}: user 2 (not-an-email): user.email "not-an-email" is not a valid email address`);
     // Nothing of the file is stored: the next start loads it whole, once fixed.
     expect(await repository.count()).toBe(0);
   });
 
   test('an age out of range', async () => {
     const [message, source] = await loadError('[{"email": "old@x.io", "age": 200}]');
-    expect(message).toBe(`${source}: entry 0 (old@x.io): user.age must be between 0 and 150, got 200`);
+    expect(message).toBe(`${source}: user 1 (old@x.io): user.age must be between 0 and 150, got 200`);
   });
 
   test('a user without email', async () => {
     const [message, source] = await loadError('[{"firstName": "Nobody"}]');
-    expect(message).toBe(`${source}: entry 0 (no email): user.email cannot be empty`);
+    expect(message).toBe(`${source}: user 1 (no email): user.email cannot be empty`);
   });
 
   test('a duplicate email, in another case', async () => {
     const [message, source] = await loadError('[{"email": "a@x.io"}, {"email": "b@x.io"}, {"email": "A@X.io"}]');
-    expect(message).toBe(`${source}: entry 2 (A@X.io): email already exists`);
+    expect(message).toBe(`${source}: user 3 (A@X.io): email already exists`);
     expect(await repository.count()).toBe(0);
   });
 
   test('a duplicate id', async () => {
     const [message, source] = await loadError('[{"id": "u1", "email": "a@x.io"}, {"id": "u1", "email": "b@x.io"}]');
-    expect(message).toBe(`${source}: entry 1 (b@x.io): id u1 already exists`);
+    expect(message).toBe(`${source}: user 2 (b@x.io): id u1 already exists`);
   });
 });
 
 describe('hostile samples files', () => {
   test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('an entry with the key %j is refused like any unknown key', async (key) => {
     const file = dir.write(`proto-${key}.json`, `[{"email": "a@x.io", "${key}": {}}]`);
-    expect(await readError(file)).toBe(`samples file ${file}: entry 0: unknown field "${key}"`);
+    expect(await readError(file)).toBe(`samples file ${file}: user 1: unknown field "${key}"`);
   });
 
   test('an email with a newline is escaped: the message stays one line', async () => {
@@ -185,7 +185,7 @@ describe('hostile samples files', () => {
       (e: unknown) => e,
     );
     expect((error as Error).message).toBe(
-      'samples file f: entry 0 (a@x.io\\nInjected: line): user.email "a@x.io\\nInjected: line" is not a valid email address',
+      'samples file f: user 1 (a@x.io\\nInjected: line): user.email "a@x.io\\nInjected: line" is not a valid email address',
     );
   });
 

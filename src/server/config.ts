@@ -327,7 +327,25 @@ function toServerConfig(values: SettingsValues, sources: { [K in keyof SettingsV
   }
   // By default, metrics are served where the gRPC server is: loopback stays loopback.
   const metricsAddress = sources.metricsAddress ? config.metricsAddress : `${parseHostPort(config.address)!.host}:${METRICS_PORT}`;
+  // Two listeners on one address cannot both start: said now, not after the store is opened and the samples loaded.
+  const listeners: Array<[string, string | undefined]> = [
+    ['--address', config.address],
+    [sources.metricsAddress ?? '--metrics-address', metricsAddress],
+    [sources.healthAddress ?? '--health-address', config.healthAddress],
+  ];
+  for (const [i, [name, address]] of listeners.entries()) {
+    if (address === undefined) continue;
+    const clash = listeners.slice(0, i).find(([, other]) => other !== undefined && sameListener(address, other));
+    if (clash) throw new ConfigError(`${name} ${address} and ${clash[0]} ${clash[1]} cannot both listen on port ${parseHostPort(address)!.port}: give them different ports`);
+  }
   return { ...config, metricsAddress, logLevel: verbose ? 'debug' : config.logLevel, tls };
+}
+
+/** Whether two listen addresses take the same port (one of them on every interface, or the same host); port 0 never clashes. */
+function sameListener(a: string, b: string): boolean {
+  const [x, y] = [parseHostPort(a)!, parseHostPort(b)!];
+  const everywhere = (host: string) => host === '' || host === '0.0.0.0' || host === '::';
+  return x.port !== 0 && x.port === y.port && (x.host === y.host || everywhere(x.host) || everywhere(y.host));
 }
 
 function databaseUrl(raw: string, source: string): Storage {

@@ -458,3 +458,20 @@ describe('bad values: one ConfigError line naming the flag or variable and what 
     expect(configError([`--tls-cert-file=${cut}`, `--tls-key-file=${key}`])).toBe(`invalid --tls-cert-file "${cut}": not a PEM certificate (a block has no END line)`);
   });
 });
+
+describe('two listeners on one address: refused when parsed, not after the store opened and the samples loaded', () => {
+  test.each<[string[], NodeJS.ProcessEnv, string]>([
+    [['--address=127.0.0.1:18845', '--health-address=127.0.0.1:18845'], {}, '--health-address 127.0.0.1:18845 and --address 127.0.0.1:18845 cannot both listen on port 18845: give them different ports'],
+    [['--address=0.0.0.0:8000', '--metrics-address=127.0.0.1:8000'], {}, '--metrics-address 127.0.0.1:8000 and --address 0.0.0.0:8000 cannot both listen on port 8000: give them different ports'],
+    [['--address=127.0.0.1:8000'], { METRICS_ADDRESS: '127.0.0.1:9500', HEALTH_ADDRESS: ':9500' }, 'HEALTH_ADDRESS 0.0.0.0:9500 and METRICS_ADDRESS 127.0.0.1:9500 cannot both listen on port 9500: give them different ports'],
+    // The default metrics port, on --address's port.
+    [['--address=127.0.0.1:9402'], {}, '--metrics-address 127.0.0.1:9402 and --address 127.0.0.1:9402 cannot both listen on port 9402: give them different ports'],
+  ])('%j %j', (argv, env, message) => {
+    expect(configError(argv, env)).toBe(message);
+  });
+
+  test('other hosts on one port, or port 0 (the system picks), are fine', () => {
+    expect(parse(['--address=127.0.0.1:8000', '--health-address=127.0.0.2:8000']).healthAddress).toBe('127.0.0.2:8000');
+    expect(parse(['--address=127.0.0.1:0', '--metrics-address=127.0.0.1:0', '--health-address=127.0.0.1:0']).metricsAddress).toBe('127.0.0.1:0');
+  });
+});

@@ -218,6 +218,29 @@ test('no PGDATABASE and a URL without one: the database named as the user is mig
   }
 });
 
+test('a role that may not create in schema public (not the database owner): one line saying what it needs, exit 1', async () => {
+  const role = `users_weak_${process.pid}`;
+  const url = new URL(database.url);
+  const admin = new Client({ connectionString: database.url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'weak-secret'`);
+    await otherDatabase(`${role}_db`, '');
+    const weakUrl = `postgres://${role}:weak-secret@${url.host}/${role}_db`;
+    expect(await server(['migrate', `--database-url=${weakUrl}`])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'users-server: migrate: permission denied for schema public: the role must own the database (or have CREATE on schema public) to create users-server\'s tables and the pg_trgm extension\n',
+    });
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${role}_db WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  }
+});
+
 describe("libpq's reading of the URL, against a real role and database", () => {
   const role = `users_plus_${process.pid}`;
   let admin: Client;

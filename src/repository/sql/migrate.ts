@@ -24,9 +24,11 @@ export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
       throw new Error(`the database's encoding is ${encoding}: users-server needs a UTF8 database (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)`);
     }
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await session.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
+    await session
+      .exec('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())')
+      .catch((error: unknown) => {
+        throw isPermissionDenied(error) ? new Error(explain(error, 0), { cause: error }) : error;
+      });
     const [{ version: current }] = await session.query<{ version: number }>('SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations');
     // Migrated by a newer users-server: running this one could corrupt it.
     if (current > LATEST_SCHEMA_VERSION) {
@@ -50,8 +52,16 @@ export async function migrate(driver: SqlDriver): Promise<MigrationOutcome> {
   }, { unbounded: true });
 }
 
+/** SQLSTATE 42501 insufficient_privilege. */
+function isPermissionDenied(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '42501';
+}
+
 function explain(error: unknown, current: number): string {
   const message = (error as Error).message;
+  if (isPermissionDenied(error)) {
+    return `${message}: the role must own the database (or have CREATE on schema public) to create users-server's tables and the pg_trgm extension`;
+  }
   // 42P07 duplicate_table: a first migration meeting tables of its names that it did not make.
   if (current === 0 && (error as { code?: unknown }).code === '42P07') {
     return `${message}, but users-server did not create it (schema_migrations has no version): use an empty database, or drop or rename that table`;

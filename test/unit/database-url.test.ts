@@ -338,6 +338,8 @@ describe('server settings --database-url and --database-pool-size', () => {
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'verify-full', PGSSLROOTCERT: 'system' }, 'invalid PGSSLROOTCERT "system": the system\'s CAs are not supported by node-postgres: give a CA file (e.g. /etc/ssl/certs/ca-certificates.crt)'],
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslmode=verify-ca' }, 'invalid DATABASE_URL: sslmode "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
     [[], { DATABASE_URL: 'postgres://u:hunter2@db/x', PGSSLMODE: 'verify-ca' }, 'invalid PGSSLMODE "verify-ca": needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server\'s certificate'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslnegotiation=direct&sslmode=disable' }, 'invalid DATABASE_URL: sslnegotiation "direct" needs sslmode require, verify-ca or verify-full (it is "disable")'],
+    [[], { DATABASE_URL: 'postgres://u:hunter2@db/x?sslnegotiation=direct' }, 'invalid DATABASE_URL: sslnegotiation "direct" needs sslmode require, verify-ca or verify-full (it is unset)'],
     [[], { DATABASE_URL: 'postgres://', PGHOST: 'h1,h2', PGUSER: 'u', PGPASSWORD: 'hunter2' }, 'invalid PGHOST "h1,h2": several hosts: not supported by node-postgres: give one host'],
     // After ?password=, names and values may be pieces of the password (an unencoded &): the problem is said, not them.
     [[], { DATABASE_URL: 'postgres://u@h/db?password=se&hunter2' }, `invalid DATABASE_URL: an unknown parameter after password= (${AFTER_PASSWORD_NOTE})`],

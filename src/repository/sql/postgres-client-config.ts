@@ -144,6 +144,14 @@ function settingsOf(url: string, env: NodeJS.ProcessEnv, urlSource: string): { w
   if (sslmode?.value === 'verify-ca' && !rootCert?.value) {
     throw new Error(invalid(sslmode, 'sslmode', urlSource, "needs sslrootcert (or PGSSLROOTCERT): the CA that signed the server's certificate"));
   }
+  // Direct TLS has nothing to fall back to: libpq 17 refuses it under a weaker sslmode, and node-postgres fails at connect.
+  if (withSsl.searchParams.get('sslnegotiation') === 'direct' && !['require', 'verify-ca', 'verify-full'].includes(sslmode?.value ?? '')) {
+    throw new Error(
+      followsPassword(withSsl.searchParams, 'sslnegotiation')
+        ? hiddenProblem(urlSource)
+        : `invalid ${urlSource}: sslnegotiation "direct" needs sslmode require, verify-ca or verify-full (it is ${sslmode ? quote(sslmode.value) : 'unset'})`,
+    );
+  }
   if (env.PGHOST?.includes(',')) throw new Error(`invalid PGHOST ${quote(env.PGHOST)}: several hosts: not supported by node-postgres: give one host`);
   // pg passes a port that is not a number (NaN) or out of range to net.connect, which throws where pg cannot catch it.
   const urlPortProblem = withSsl.port ? portProblem(withSsl.port) : undefined;

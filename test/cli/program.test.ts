@@ -307,6 +307,8 @@ describe('without a server', () => {
     [['search', '--name=a', '--agefrom=1', '--ageto=2'], 'users-cli: --name cannot be combined with --agefrom'],
     [['search', '--agefrom=1'], 'users-cli: --agefrom needs --ageto too'],
     [['search', '--ageto=1'], 'users-cli: --ageto needs --agefrom too'],
+    // The two searches mixed: said first, whatever else is missing.
+    [['search', '--name=a', '--agefrom=1'], 'users-cli: --name cannot be combined with --agefrom'],
     [['search', '--agefrom=x', '--ageto=3'], 'users-cli: invalid --agefrom "x": expected a whole number'],
     [['search', '--agefrom=2147483648', '--ageto=3'], 'users-cli: invalid --agefrom "2147483648": out of range (at most 2147483647)'],
     [['search', '--agefrom=1', '--ageto=-2147483649'], 'users-cli: invalid --ageto "-2147483649": out of range (at least -2147483648)'],

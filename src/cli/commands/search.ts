@@ -15,8 +15,8 @@ export const searchCommand: RemoteCommand<SearchInput & { paging: PagingInput }>
     ageto: { type: 'number', describe: 'highest age (included), with --agefrom' },
     ...PAGING_OPTIONS,
   },
-  // Exactly one of the two searches.
-  configure: (yargs) => yargs.conflicts('name', ['agefrom', 'ageto']).implies('agefrom', 'ageto').implies('ageto', 'agefrom'),
+  // Exactly one of the two searches; a lone age bound is said by searchInput, after this (yargs checks implies first).
+  configure: (yargs) => yargs.conflicts('name', ['agefrom', 'ageto']),
   fieldFlags: { 'ageRange.from': '--agefrom', 'ageRange.to_included': '--ageto', 'ageRange.toIncluded': '--ageto', 'name query': '--name' },
   examples: [
     ['$0 search --name=mael', 'finds Maël'],
@@ -47,6 +47,8 @@ function searchInput(args: RawArgs, argv: readonly string[]): SearchInput {
   }
   const from = int32Arg(args, 'agefrom', argv);
   const to = int32Arg(args, 'ageto', argv);
+  if (from !== undefined && to === undefined) throw new ConfigError('--agefrom needs --ageto too');
+  if (to !== undefined && from === undefined) throw new ConfigError('--ageto needs --agefrom too');
   if (from === undefined || to === undefined) throw new ConfigError('search needs --name=PART, or --agefrom=N and --ageto=M');
   return { by: 'age', from, toIncluded: to };
 }

@@ -6,6 +6,7 @@ import { describeStorage, type SqlStorage } from '../repository/database-url';
 import { migrateStorage } from '../repository/open-storage';
 import { onExportStateChange, startTracing, type Tracing } from '../shared/tracing';
 import { oneLine } from '../shared/quote';
+import { settledWithin } from '../shared/settled-within';
 import { SampleUsersError } from '../samples/sample-users-file';
 import { parseServerConfig } from './config';
 import { ListenError } from './listen-failure';
@@ -23,16 +24,11 @@ const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const TRACE_FLUSH_LIMIT_MS = 3_000;
 
 async function flushTraces(traces: Tracing, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`the collector did not take them within ${TRACE_FLUSH_LIMIT_MS / 1000} s`), TRACE_FLUSH_LIMIT_MS);
+  let failure: string | undefined;
+  const sent = traces.shutdown().catch((error: Error) => {
+    failure = error.message;
   });
-  const sent = traces.shutdown().then(
-    () => undefined,
-    (error: Error) => error.message,
-  );
-  const failure = await Promise.race([sent, limit]);
-  clearTimeout(timer);
+  if (!(await settledWithin(sent, TRACE_FLUSH_LIMIT_MS))) failure = `the collector did not take them within ${TRACE_FLUSH_LIMIT_MS / 1000} s`;
   if (failure !== undefined) logger.warn('traces not all sent', { error: oneLine(failure) });
 }
 

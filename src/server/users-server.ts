@@ -40,6 +40,7 @@ import { boundStreamingCalls } from './transport/streaming-calls';
 import { refuseInvalidUtf8, withUtf8Check } from './transport/strict-utf8';
 import { createTerminator } from './transport/terminator-middleware';
 import { PAGED_PATHS, userHandlers } from './transport/user-handlers';
+import { settledWithin } from '../shared/settled-within';
 
 export interface RunningServer {
   /** The bound gRPC port (useful with port 0). */
@@ -191,17 +192,11 @@ async function serve(config: ServerConfig, logger: Logger, { repository, availab
     // Load balancers and kube-proxy keep routing here for a few seconds: serve on meanwhile.
     await delay(config.drainDelayMs, undefined, { signal: drain.signal }).catch(() => undefined);
     terminator.terminate();
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), config.gracePeriodMs);
-    });
     // Done when every call has ended, even if a connection stays open (a
     // client that ignores GOAWAY, a raw socket): forceShutdown closes those.
     // Handlers done is not answers sent: an answer its client reads slowly is still going out.
-    const drained = Promise.race([server.shutdown(), inFlight.idle().then(answersSent).then(flushed)]).then(() => 'drained' as const);
-    const result = await Promise.race([drained, graceOver]);
-    clearTimeout(timer);
-    if (result === 'timeout' && inFlight.count() > 0) {
+    const drained = Promise.race([server.shutdown(), inFlight.idle().then(answersSent).then(flushed)]);
+    if (!(await settledWithin(drained, config.gracePeriodMs)) && inFlight.count() > 0) {
       logger.warn('grace period over: cutting the calls still in flight', { calls: inFlight.count(), grace_period_ms: config.gracePeriodMs });
     }
     server.forceShutdown();

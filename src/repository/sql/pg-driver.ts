@@ -1,5 +1,6 @@
 import { Client, DatabaseError, Pool, type PoolClient, type PoolConfig, type QueryConfig } from 'pg';
 import { DatabaseTlsError, explainTlsFailure } from './pg-connection-failure';
+import { settledWithin } from '../../shared/settled-within';
 import { PoolGenerations } from './pool-generations';
 import { isConnectionLostSqlState, isUnavailableSqlState, type SqlDriver, type SqlSession, type TransactionOptions } from './sql-driver';
 
@@ -123,10 +124,7 @@ export class PgDriver implements SqlDriver {
 
   async close(): Promise<void> {
     // Bounded: the pool waits for connections still in use, which a hung database never hands back.
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeouts.closeMs)));
-    await Promise.race([this.pool.end(), waited]);
-    clearTimeout(timer);
+    await settledWithin(this.pool.end(), this.timeouts.closeMs);
   }
 
   /** A connection that TLS refused is explained (host, setting to fix); other errors go as they are. */
